@@ -1,0 +1,107 @@
+"""Decides from one parsed user message whether to answer, ask "did you mean", or admit no match."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+FAQ_INTENT = "faq"
+FALLBACK_INTENT = "nlu_fallback"
+PICKED_ENTRY_ENTITY = "faq_id"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """ResponseSelector confidences that decide what the user sees.
+
+    FallbackClassifier only looks at the intent (Rasa issue #9723): an FAQ question can be
+    confidently `faq` while the choice among entries is a coin toss, so entries get their own bar.
+    """
+
+    answer: float = 0.55  # top entry at least this sure ...
+    margin: float = 0.2  # ... and this far ahead of the runner-up: answer it
+    suggest: float = 0.15  # top entry at least this sure: offer "did you mean"
+    candidate: float = 0.08  # further entries offered only if at least this sure
+    max_candidates: int = 3
+
+
+Kind = Literal["answer", "did_you_mean", "no_match"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    entry_ids: tuple[str, ...] = ()
+
+
+def decide(parse: dict[str, Any], thresholds: Thresholds = Thresholds()) -> Decision:
+    """parse is Rasa's parse result for the latest message (tracker.latest_message)."""
+    picked = picked_entry(parse)
+    if picked:
+        return Decision("answer", (picked,))
+    ranking = faq_ranking(parse)
+    intent = (parse.get("intent") or {}).get("name")
+    if intent == FALLBACK_INTENT and _runner_up_intent(parse) == FAQ_INTENT:
+        return _suggest(ranking, thresholds)
+    if intent != FAQ_INTENT or not ranking:
+        return Decision("no_match")
+    top_id, top = ranking[0]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if top >= thresholds.answer and top - second >= thresholds.margin:
+        return Decision("answer", (top_id,))
+    return _suggest(ranking, thresholds)
+
+
+def _suggest(ranking: list[tuple[str, float]], thresholds: Thresholds) -> Decision:
+    if not ranking or ranking[0][1] < thresholds.suggest:
+        return Decision("no_match")
+    ids = [entry_id for entry_id, confidence in ranking[: thresholds.max_candidates]
+           if confidence >= thresholds.candidate]
+    return Decision("did_you_mean", tuple(ids))
+
+
+def picked_entry(parse: dict[str, Any]) -> str | None:
+    """The entry a button named (payload /faq{"faq_id": "..."}), if any."""
+    for entity in parse.get("entities") or []:
+        if entity.get("entity") == PICKED_ENTRY_ENTITY and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def faq_ranking(parse: dict[str, Any]) -> list[tuple[str, float]]:
+    """(entry id, confidence) from the faq ResponseSelector, best first."""
+    selector = (parse.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    ranking = []
+    for item in selector.get("ranking") or []:
+        key = item.get("intent_response_key") or ""
+        if key.startswith(f"{FAQ_INTENT}/"):
+            ranking.append((key.split("/", 1)[1], float(item.get("confidence") or 0.0)))
+    return sorted(ranking, key=lambda pair: pair[1], reverse=True)
+
+
+def _runner_up_intent(parse: dict[str, Any]) -> str | None:
+    for item in parse.get("intent_ranking") or []:
+        if item.get("name") != FALLBACK_INTENT:
+            return item.get("name")
+    return None
+
+
+def faq_payload(entry_id: str) -> str:
+    """A button payload that opens exactly this entry."""
+    return f"/{FAQ_INTENT}{json.dumps({PICKED_ENTRY_ENTITY: entry_id})}"
+
+
+def source_links(urls: tuple[str, ...]) -> str:
+    """Markdown links labelled with the readable part of each address."""
+    links = []
+    for url in urls:
+        parsed = urlparse(url)
+        label = (parsed.netloc.removeprefix("www.") + parsed.path).rstrip("/")
+        links.append(f"[{label}]({url})")
+    return " · ".join(links)
+
+
+def checked_on(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

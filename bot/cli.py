@@ -1,0 +1,167 @@
+"""`python -m bot check | generate | load-db | training-status | mark-trained | chat`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot import paths
+from bot.errors import KnowledgeError
+from bot.kb.model import Knowledge
+from bot.kb.validate import find_problems, load_checked
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="ECFMG Guide knowledge and model tools.")
+    parser.add_argument("--knowledge", type=Path, default=None, help="knowledge folder (default: knowledge/)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="check knowledge/ and list every problem as file:line")
+    commands.add_parser("generate", help="write training data and the spaCy pipeline from knowledge/")
+    load = commands.add_parser("load-db", help="load knowledge/ into the store the running bot reads")
+    load.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
+    commands.add_parser("mark-trained", help="record that models/ was trained from the current data")
+    serve = commands.add_parser("serve", help="start the action server and the bot on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=5005)
+    serve.add_argument("--actions-port", type=int, default=5055)
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal (starts it if it is not running)")
+    chat.add_argument("--port", type=int, default=5005)
+    chat.add_argument("--actions-port", type=int, default=5055)
+    args = parser.parse_args(argv)
+    root = args.knowledge or paths.knowledge_dir()
+    handlers = {
+        "check": lambda: check(root),
+        "generate": lambda: generate(root),
+        "load-db": lambda: load_db(root, args.database_url or paths.database_url()),
+        "training-status": training_status,
+        "mark-trained": lambda: mark_trained(root),
+        "serve": lambda: _serve(args.port, args.actions_port),
+        "chat": lambda: _chat(args.port, args.actions_port),
+    }
+    return handlers[args.command]()
+
+
+def check(root: Path) -> int:
+    knowledge, problems = find_problems(root, date.today())
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found. Fix each line above, then run `python -m bot check` again.")
+        return 1
+    print(f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
+          f"{len(knowledge.figures)} figures, {len(knowledge.terms)} glossary terms. No problems found.")
+    return 0
+
+
+def _checked_or_report(root: Path) -> Knowledge | None:
+    try:
+        return load_checked(root, date.today())
+    except KnowledgeError as err:
+        print(err)
+        print(f"\nNothing was changed: fix the {len(err.problems)} problem(s) above first "
+              "(`python -m bot check` lists them).")
+        return None
+
+
+def generate(root: Path) -> int:
+    from bot.kb.generate import write_training_data
+    from bot.kb.spacy_pipeline import write_pipeline
+
+    knowledge = _checked_or_report(root)
+    if knowledge is None:
+        return 1
+    changed = write_training_data(knowledge, paths.generated_nlu_dir())
+    if write_pipeline(knowledge.terms, paths.spacy_pipeline_dir()):
+        changed.append(paths.spacy_pipeline_dir())
+    for path in changed:
+        print(f"updated {path.relative_to(paths.PROJECT_ROOT)}")
+    print("Training data is up to date." if not changed else "Generated files changed; `make train` retrains.")
+    return 0
+
+
+def load_db(root: Path, url: str) -> int:
+    from bot.kb.fingerprint import knowledge_training_fingerprint, read_stamp
+    from bot.store.db import make_session
+    from bot.store.load import create_schema, entry_digests, replace_knowledge
+
+    knowledge = _checked_or_report(root)
+    if knowledge is None:
+        return 1
+    fingerprint = knowledge_training_fingerprint(knowledge)
+    with make_session(url) as session, session.begin():
+        create_schema(session)
+        before = entry_digests(session)
+        replace_knowledge(session, knowledge, fingerprint)
+        session.flush()
+        after = entry_digests(session)
+    shown_url = url.split("@")[-1]
+    print(f"Loaded {len(knowledge.entries)} entries in {len(knowledge.topics)} topics into {shown_url}.")
+    print(describe_changes(before, after))
+    print(retraining_advice(read_stamp(paths.models_dir()).get("knowledge"), fingerprint))
+    return 0
+
+
+def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    parts = [f"{label}: {', '.join(ids)}" for label, ids in
+             (("Added", added), ("Changed", changed), ("Removed", removed)) if ids]
+    return "; ".join(parts) + "." if parts else "No entry changed."
+
+
+def retraining_advice(trained_fingerprint: str | None, current_fingerprint: str) -> str:
+    if trained_fingerprint is None:
+        return "There is no trained model yet: run `make train` (or `make run`, which trains when needed)."
+    if trained_fingerprint != current_fingerprint:
+        return ("Answers, sources, dates and figures are live now, but questions, phrasings, entries or the "
+                "glossary changed since the model was trained: run `make train` and restart the bot "
+                "so it recognises them.")
+    return "No retraining needed: the bot gives the new answers from its next reply, without a restart."
+
+
+def training_status() -> int:
+    from bot.kb.fingerprint import model_is_current, training_inputs_fingerprint
+
+    if model_is_current(paths.models_dir(), training_inputs_fingerprint(paths.PROJECT_ROOT)):
+        print("The trained model in models/ is up to date.")
+        return 0
+    print("The model in models/ is missing or older than the training data: it needs training.")
+    return 1
+
+
+def mark_trained(root: Path) -> int:
+    from bot.kb.fingerprint import knowledge_training_fingerprint, training_inputs_fingerprint, write_stamp
+
+    knowledge = _checked_or_report(root)
+    if knowledge is None:
+        return 1
+    write_stamp(paths.models_dir(), training_inputs_fingerprint(paths.PROJECT_ROOT),
+                knowledge_training_fingerprint(knowledge))
+    return 0
+
+
+def _serve(port: int, actions_port: int) -> int:
+    from bot.serve import serve_forever
+
+    return serve_forever(port, actions_port)
+
+
+def _chat(port: int, actions_port: int) -> int:
+    from bot.serve import BotNotReadyError, start_bot
+    from bot.terminal_chat import bot_is_up, run_chat
+
+    url = f"http://127.0.0.1:{port}"
+    if bot_is_up(url):
+        return run_chat(url)
+    print("Starting the bot for this chat (about a minute) ...", flush=True)
+    try:
+        bot = start_bot(port, actions_port, paths.PROJECT_ROOT / "var" / "run-chat")
+    except BotNotReadyError as err:
+        print(f"ERROR: {err}")
+        return 1
+    try:
+        return run_chat(url)
+    finally:
+        bot.stop()

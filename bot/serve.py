@@ -1,0 +1,134 @@
+"""Starts the action server and `rasa run` on 127.0.0.1, waits until both answer, warms the model up."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from bot.paths import PROJECT_ROOT
+
+READY_TIMEOUT_S = 180
+
+
+class BotNotReadyError(RuntimeError):
+    """A server did not come up; the message names its log."""
+
+
+@dataclass
+class RunningBot:
+    url: str
+    actions_url: str
+    log_dir: Path
+    processes: list[subprocess.Popen]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def write_endpoints(run_dir: Path, actions_port: int) -> Path:
+    """endpoints.yml for this run: the repo's settings with this run's action server and tracker file."""
+    yaml = YAML(typ="safe")
+    settings = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    settings["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    tracker = settings.get("tracker_store") or {}
+    if tracker.get("dialect") == "sqlite":
+        tracker["db"] = str(run_dir / "tracker.db")
+    path = run_dir / "endpoints.yml"
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(settings, handle)
+    return path
+
+
+def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] | None = None,
+              model: Path | None = None) -> RunningBot:
+    """Both servers as child processes with logs in run_dir; raises BotNotReadyError if either fails."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    child_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
+                 "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    endpoints = write_endpoints(run_dir, actions_port)
+    bot = RunningBot(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}", run_dir, [])
+    commands = {
+        "actions": [rasa, "run", "actions", "--actions", "actions", "-p", str(actions_port)],
+        "rasa": [rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
+                 "-m", str(model or PROJECT_ROOT / "models"), "--endpoints", str(endpoints),
+                 "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+    }
+    try:
+        for name, command in commands.items():
+            log = (run_dir / f"{name}.log").open("wb")
+            bot.processes.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=child_env, stdout=log,
+                                                  stderr=subprocess.STDOUT, start_new_session=True))
+        wait_for(f"{bot.actions_url}/health", run_dir / "actions.log", bot.processes[0])
+        wait_for(f"{bot.url}/", run_dir / "rasa.log", bot.processes[1])
+        send_message(bot.url, "warm-up", "hello")  # the first message traces the TensorFlow graphs
+    except BaseException:
+        bot.stop()
+        raise
+    return bot
+
+
+def wait_for(url: str, log: Path, process: subprocess.Popen, timeout: float = READY_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BotNotReadyError(f"The server for {url} exited with code {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise BotNotReadyError(f"No answer from {url} after {timeout:.0f} s; see {log}")
+
+
+def send_message(url: str, sender: str, text: str, timeout: float = 60) -> list[dict]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as reply:
+        return json.loads(reply.read())
+
+
+def serve_forever(port: int, actions_port: int) -> int:
+    """`make run`: start both servers, say how to talk to the bot, stop both on Ctrl-C."""
+    run_dir = PROJECT_ROOT / "var" / "run"
+    print(f"Starting the action server on 127.0.0.1:{actions_port} and the bot on 127.0.0.1:{port} "
+          f"(logs in {run_dir.relative_to(PROJECT_ROOT)}/) ...", flush=True)
+    try:
+        bot = start_bot(port, actions_port, run_dir)
+    except BotNotReadyError as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        return 1
+    print(f"""
+ECFMG Guide is running.
+  Chat in this terminal:  make chat          (in a second terminal)
+  REST channel:           curl -s {bot.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                            -d '{{"sender": "me", "message": "what is ecfmg certification"}}'
+  Conversation tracker:   {bot.url}/conversations/me/tracker
+Press Ctrl-C to stop both servers.""", flush=True)
+    try:
+        while all(p.poll() is None for p in bot.processes):
+            time.sleep(1)
+        print(f"A server stopped unexpectedly; see the logs in {run_dir}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        bot.stop()

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.10 through uv and installs the locked dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV_VERSION=0.13.9
+
+find_python310() {
+  local candidate
+  for candidate in "${PYTHON310:-}" "$(command -v python3.10 || true)"; do
+    [[ -n "$candidate" && -x "$candidate" ]] && { echo "$candidate"; return; }
+  done
+  if command -v pyenv >/dev/null; then
+    local version
+    version=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$' | sort -V | tail -n 1 || true)
+    if [[ -n "$version" ]]; then
+      PYENV_VERSION="$version" pyenv which python3.10 && return
+    fi
+  fi
+  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do
+    [[ -x "$candidate" ]] && { echo "$candidate"; return; }
+  done
+}
+
+find_uv() {
+  if command -v uv >/dev/null; then command -v uv; return; fi
+  if [[ ! -x .tools/bin/uv ]]; then
+    echo "Installing uv $UV_VERSION into .tools/ ..." >&2
+    python3 -m venv .tools >&2
+    .tools/bin/pip install --quiet "uv==$UV_VERSION" >&2
+  fi
+  echo .tools/bin/uv
+}
+
+UV=$(find_uv)
+PY310=$(find_python310 || true)
+if [[ -z "$PY310" ]]; then
+  echo "No Python 3.10 found on this machine; asking uv to download one." >&2
+  "$UV" python install 3.10 || {
+    echo "ERROR: Rasa 3.6 needs Python 3.10. Install it (e.g. 'pyenv install 3.10' or 'apt-get install python3.10')" \
+         "or set PYTHON310=/path/to/python3.10, then run this again." >&2
+    exit 1
+  }
+  PY310=$("$UV" python find 3.10)
+fi
+
+if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+  echo "Creating .venv with $PY310"
+  rm -rf .venv
+  "$UV" venv --quiet .venv --python "$PY310"
+fi
+echo "Installing the locked dependencies (requirements.lock) ..."
+"$UV" pip sync --quiet requirements.lock --python .venv/bin/python
+touch .venv/.synced

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Trains only when the training data, config or domain changed since the last training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if .venv/bin/python -m bot training-status >/dev/null; then
+  echo "Model is up to date; no training needed."
+  exit 0
+fi
+mkdir -p var/log models
+echo "Training the model (log: var/log/train.log) ..."
+started=$(date +%s)
+if ! .venv/bin/rasa train --fixed-model-name ecfmg-guide --out models >var/log/train.log 2>&1; then
+  echo "Training failed. Last lines of var/log/train.log:" >&2
+  tail -n 40 var/log/train.log >&2
+  exit 1
+fi
+.venv/bin/python -m bot mark-trained
+echo "Trained in $(( $(date +%s) - started )) s: models/ecfmg-guide.tar.gz"
