@@ -1,0 +1,59 @@
+"""The answer / did-you-mean / no-match decision, from Rasa's parse result alone."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.answering import Decision, checked_on, decide, faq_payload, source_links
+
+
+def parse(intent: str, ranking: list[tuple[str, float]], intent_ranking: list[str] | None = None,
+          entities: list[dict] | None = None) -> dict:
+    return {
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": [{"name": name, "confidence": 0.5} for name in (intent_ranking or [intent])],
+        "entities": entities or [],
+        "response_selector": {"faq": {"ranking": [
+            {"intent_response_key": f"faq/{entry_id}", "confidence": confidence} for entry_id, confidence in ranking
+        ]}},
+    }
+
+
+def test_confident_and_clear_answers() -> None:
+    assert decide(parse("faq", [("fee_a", 0.9), ("visa_b", 0.05)])) == Decision("answer", ("fee_a",))
+
+
+def test_confident_but_close_runner_up_asks_did_you_mean() -> None:
+    result = decide(parse("faq", [("fee_a", 0.58), ("visa_b", 0.40), ("other", 0.01)]))
+    assert result == Decision("did_you_mean", ("fee_a", "visa_b"))
+
+
+def test_unsure_faq_asks_did_you_mean_with_plausible_candidates_only() -> None:
+    result = decide(parse("faq", [("a", 0.4), ("b", 0.2), ("c", 0.1), ("d", 0.05)]))
+    assert result == Decision("did_you_mean", ("a", "b", "c"))
+
+
+def test_very_unsure_faq_is_no_match() -> None:
+    assert decide(parse("faq", [("a", 0.1), ("b", 0.09)])) == Decision("no_match")
+
+
+def test_nlu_fallback_suggests_only_when_faq_was_the_runner_up_intent() -> None:
+    ranking = [("a", 0.5), ("b", 0.3)]
+    assert decide(parse("nlu_fallback", ranking, ["nlu_fallback", "faq", "greet"])).kind == "did_you_mean"
+    assert decide(parse("nlu_fallback", ranking, ["nlu_fallback", "out_of_scope", "faq"])).kind == "no_match"
+
+
+def test_button_pick_answers_exactly_that_entry() -> None:
+    picked = parse("faq", [], entities=[{"entity": "faq_id", "value": "visa_b"}])
+    assert decide(picked) == Decision("answer", ("visa_b",))
+
+
+def test_other_intents_and_empty_parse_are_no_match() -> None:
+    assert decide(parse("greet", [("a", 0.99)])) == Decision("no_match")
+    assert decide({}) == Decision("no_match")
+
+
+def test_payload_and_display_helpers() -> None:
+    assert faq_payload("fee_a") == '/faq{"faq_id": "fee_a"}'
+    assert source_links(("https://www.ecfmg.org/fees/", "https://oet.com")) == (
+        "[ecfmg.org/fees](https://www.ecfmg.org/fees/) · [oet.com](https://oet.com)")
+    assert checked_on(date(2026, 11, 2)) == "2 November 2026"

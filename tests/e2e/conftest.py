@@ -1,0 +1,83 @@
+"""Starts the action server and `rasa run` on free loopback ports with their own store and tracker."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.paths import PROJECT_ROOT
+from bot.serve import RunningBot, send_message, start_bot
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_bot_command(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def bot_env(e2e_dir: Path) -> dict[str, str]:
+    """A private copy of knowledge/ and a private store, so tests may edit both freely."""
+    knowledge = e2e_dir / "knowledge"
+    shutil.copytree(PROJECT_ROOT / "knowledge", knowledge)
+    env = {**os.environ, "BOT_KNOWLEDGE_DIR": str(knowledge),
+           "BOT_DATABASE_URL": f"sqlite:///{e2e_dir / 'bot.db'}"}
+    run_bot_command("load-db", env=env)
+    return env
+
+
+@pytest.fixture(scope="session")
+def running_bot(bot_env: dict[str, str], e2e_dir: Path) -> Iterator[RunningBot]:
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"))
+    assert models, "No trained model in models/: run `make train` first (make test does it)."
+    bot = start_bot(free_port(), free_port(), e2e_dir / "run",
+                    env={k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")})
+    yield bot
+    bot.stop()
+
+
+class Conversation:
+    """One user talking to the bot over the REST channel."""
+
+    def __init__(self, bot: RunningBot) -> None:
+        self.bot = bot
+        self.sender = f"e2e-{uuid.uuid4().hex[:10]}"
+
+    def say(self, text: str) -> list[dict]:
+        return send_message(self.bot.url, self.sender, text)
+
+    def tracker(self) -> dict:
+        with urllib.request.urlopen(f"{self.bot.url}/conversations/{self.sender}/tracker", timeout=30) as reply:
+            return json.loads(reply.read())
+
+    def last_bot_actions(self) -> list[str]:
+        """utter names of the bot messages after the latest user message."""
+        events = self.tracker()["events"]
+        last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
+        return [e.get("metadata", {}).get("utter_action", "") for e in events[last_user:] if e["event"] == "bot"]
+
+
+@pytest.fixture
+def conversation(running_bot: RunningBot) -> Conversation:
+    return Conversation(running_bot)
