@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 import tempfile
 import urllib.request
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.kb.validate import load_checked  # noqa: E402
-from bot.serve import send_message, start_bot  # noqa: E402
+from bot.serve import free_port, send_message, start_bot  # noqa: E402
 
 OUT_OF_SCOPE = "out_of_scope"
 DECLINED = "declined"
@@ -37,12 +36,6 @@ class Outcome:
     kind: str  # answer | did_you_mean | declined | other
     entry_id: str | None
     candidates: tuple[str, ...]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ask(url: str, text: str) -> Outcome:

@@ -103,6 +103,8 @@ def load_db(root: Path, url: str) -> int:
 
 
 def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
+    if not before:
+        return f"Added all {len(after)} entries (the store was empty)."
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
     changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])

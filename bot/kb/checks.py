@@ -61,7 +61,7 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
         report("answer", f"has an answer of {words} words; the limit is {MAX_ANSWER_WORDS}",
                "Shorten it, or move the detail into a related entry")
     for name in FIGURE_REF.findall(entry.answer):
-        if name not in knowledge.figures and name not in knowledge.unreadable_figures:
+        if not knowledge.may_define(name):
             close = difflib.get_close_matches(name, list(knowledge.figures), n=1)
             hint = f"did you mean '{{{close[0]}}}'? " if close else ""
             report("answer", f"uses the figure '{{{name}}}', which is not in knowledge/figures.yml",

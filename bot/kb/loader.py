@@ -121,6 +121,7 @@ def _load_list_file(path: Path, root: Path, key: str, read_item, knowledge: Know
     document, syntax = read_yaml(path, shown)
     problems.extend(syntax)
     if syntax:
+        knowledge.figures_unreadable |= key == "figures"
         return
     if not isinstance(document, CommentedMap) or not isinstance(document.get(key), CommentedSeq):
         problems.append(Problem(shown, 1, f"the file must hold a '{key}:' list",

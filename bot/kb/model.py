@@ -72,8 +72,12 @@ class Knowledge:
     terms: list[Term] = field(default_factory=list)
     # What could not be read: references into it are not reported, the cause is reported instead.
     unreadable_ids: set[str] = field(default_factory=set)
-    unreadable_files: set[str] = field(default_factory=set)
+    unreadable_files: set[str] = field(default_factory=set)  # topic files
     unreadable_figures: set[str] = field(default_factory=set)
+    figures_unreadable: bool = False
 
     def may_contain(self, entry_id: str) -> bool:
         return entry_id in self.entries or entry_id in self.unreadable_ids or bool(self.unreadable_files)
+
+    def may_define(self, figure: str) -> bool:
+        return figure in self.figures or figure in self.unreadable_figures or self.figures_unreadable

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,13 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import PROJECT_ROOT
-from bot.serve import RunningBot, send_message, start_bot
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bot.serve import RunningBot, free_port, send_message, start_bot
 
 
 def run_bot_command(*args: str, env: dict[str, str]) -> str:
