@@ -34,12 +34,12 @@ run: load-db train
 chat: load-db train
 	$(PY) -m bot chat
 
-test: validate train
+test: train
 	$(PY) -m pytest
 
 bench-answers: load-db train
 	$(PY) bench/answer_quality.py
 
 lock: install
-	.tools/bin/uv pip compile requirements.in -o requirements.lock --python .venv/bin/python \
+	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \
 		--python-platform x86_64-unknown-linux-gnu

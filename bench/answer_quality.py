@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.kb.validate import load_checked  # noqa: E402
-from bot.serve import free_port, send_message, start_bot  # noqa: E402
+from bot.serve import bot_url, send_message  # noqa: E402
 
 OUT_OF_SCOPE = "out_of_scope"
 DECLINED = "declined"
@@ -117,16 +116,8 @@ def main() -> int:
     questions = YAML(typ="safe").load(args.questions.read_text(encoding="utf-8"))["questions"]
     knowledge = load_checked(ROOT / "knowledge", date.today())
     topic_of = {entry.id: entry.topic for entry in knowledge.entries.values()}
-    bot = None
-    url = args.url
-    if url is None:
-        bot = start_bot(free_port(), free_port(), Path(tempfile.mkdtemp(prefix="bench-answers-")))
-        url = bot.url
-    try:
+    with bot_url(args.url, "bench-answers-") as url:
         result = evaluate(url, questions, topic_of)
-    finally:
-        if bot is not None:
-            bot.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(report(result))

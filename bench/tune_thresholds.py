@@ -13,7 +13,6 @@ import argparse
 import itertools
 import json
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answering import Thresholds, decide  # noqa: E402
-from bot.serve import free_port, start_bot  # noqa: E402
+from bot.serve import bot_url  # noqa: E402
 
 MAX_WRONGLY_REFUSED = 0.03
 WRONG_ANSWER_COST = 3  # a confidently wrong answer is worse than a "did you mean"
@@ -70,16 +69,8 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=ROOT / "bench" / "dev.yml")
     args = parser.parse_args()
     questions = YAML(typ="safe").load(args.questions.read_text(encoding="utf-8"))["questions"]
-    bot = None
-    url = args.url
-    if url is None:
-        bot = start_bot(free_port(), free_port(), Path(tempfile.mkdtemp(prefix="tune-")))
-        url = bot.url
-    try:
+    with bot_url(args.url, "tune-") as url:
         parsed = [(parse(url, q["text"]), q["expect"]) for q in questions]
-    finally:
-        if bot is not None:
-            bot.stop()
     best = None
     for thresholds in candidates():
         c = score(parsed, thresholds)

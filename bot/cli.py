@@ -76,7 +76,7 @@ def generate(root: Path) -> int:
         changed.append(paths.spacy_pipeline_dir())
     for path in changed:
         print(f"updated {path.relative_to(paths.PROJECT_ROOT)}")
-    print("Training data is up to date." if not changed else "Generated files changed; `make train` retrains.")
+    training_status()  # informs only: generating is done either way
     return 0
 
 
@@ -129,7 +129,7 @@ def training_status() -> int:
     if model_is_current(paths.models_dir(), training_inputs_fingerprint(paths.PROJECT_ROOT)):
         print("The trained model in models/ is up to date.")
         return 0
-    print("The model in models/ is missing or older than the training data: it needs training.")
+    print("The model in models/ is missing or older than the training data: `make train` trains it.")
     return 1
 
 

@@ -7,9 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +95,19 @@ def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] |
         bot.stop()
         raise
     return bot
+
+
+@contextmanager
+def bot_url(url: str | None, run_dir_prefix: str) -> Iterator[str]:
+    """The given bot's address, or that of a bot started on free ports for the duration."""
+    if url:
+        yield url
+        return
+    bot = start_bot(free_port(), free_port(), Path(tempfile.mkdtemp(prefix=run_dir_prefix)))
+    try:
+        yield bot.url
+    finally:
+        bot.stop()
 
 
 def wait_for(url: str, log: Path, process: subprocess.Popen, timeout: float = READY_TIMEOUT_S) -> None:

@@ -47,7 +47,7 @@ async def test_confident_answer_has_source_date_and_related_buttons(loaded_store
 
 async def test_close_call_offers_entries_by_question(loaded_store, make_tracker) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionAnswerFaq().run(dispatcher, make_tracker(faq_parse([("fee_a", 0.45), ("visa_b", 0.4)])), {})
+    await ActionAnswerFaq().run(dispatcher, make_tracker(faq_parse([("fee_a", 0.22), ("visa_b", 0.21)])), {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_did_you_mean"
     assert message["buttons"] == [

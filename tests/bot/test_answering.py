@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answering import Decision, checked_on, decide, faq_payload, source_links
+from bot.answering import Decision, Thresholds, checked_on, decide as decide_with, faq_payload, source_links
+
+THRESHOLDS = Thresholds(answer=0.5, margin=0.2, suggest=0.15, candidate=0.08, max_candidates=3)
+
+
+def decide(parsed: dict) -> Decision:
+    return decide_with(parsed, THRESHOLDS)
 
 
 def parse(intent: str, ranking: list[tuple[str, float]], intent_ranking: list[str] | None = None,
