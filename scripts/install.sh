@@ -4,21 +4,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
 
+is_python310() {
+  [[ -n "$1" && -x "$1" ]] && "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null
+}
+
+# Prints the first working Python 3.10: $PYTHON310, PATH, pyenv, then common locations.
+# Each is run once to be sure: pyenv's shim is on PATH but fails unless 3.10 is the active version.
 find_python310() {
-  local candidate
-  for candidate in "${PYTHON310:-}" "$(command -v python3.10 || true)"; do
-    [[ -n "$candidate" && -x "$candidate" ]] && { echo "$candidate"; return; }
-  done
+  local candidate version
+  local candidates=("${PYTHON310:-}" "$(command -v python3.10 || true)")
   if command -v pyenv >/dev/null; then
-    local version
-    version=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$' | sort -V | tail -n 1 || true)
-    if [[ -n "$version" ]]; then
-      PYENV_VERSION="$version" pyenv which python3.10 && return
-    fi
+    for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$' | sort -rV); do
+      candidates+=("$(pyenv root)/versions/$version/bin/python3.10")
+    done
   fi
-  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do
-    [[ -x "$candidate" ]] && { echo "$candidate"; return; }
+  candidates+=("$HOME"/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10)
+  for candidate in "${candidates[@]}"; do
+    if is_python310 "$candidate"; then echo "$candidate"; return 0; fi
   done
+  return 1
 }
 
 find_uv() {
