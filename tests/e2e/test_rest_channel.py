@@ -71,3 +71,17 @@ def test_answer_and_figure_edits_go_live_without_retraining_or_restart(
     assert "No retraining needed" in output
     after = texts(conversation.say(question))
     assert "US$350" in after and "US$220" not in after
+
+
+def test_missing_store_gives_a_polite_reply_and_recovers_after_load_db(
+        conversation: Conversation, bot_env: dict[str, str]) -> None:
+    from bot.store.db import make_session
+    from bot.store.models import Base
+
+    with make_session(bot_env["BOT_DATABASE_URL"]) as session, session.begin():
+        Base.metadata.drop_all(session.get_bind())
+    reply = texts(conversation.say("what is ecfmg certification"))
+    assert "something went wrong on my side" in reply and "Traceback" not in reply
+    run_bot_command("load-db", env=bot_env)
+    conversation.say("what is ecfmg certification")
+    assert conversation.tracker()["slots"]["last_faq_id"] == "what_is_ecfmg_certification"

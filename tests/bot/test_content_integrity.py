@@ -1,0 +1,52 @@
+"""The real content: passes the check, buttons name real entries, evaluation sets stay out of training."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot.kb.checks import normalise_phrasing
+from bot.kb.validate import find_problems
+from bot.paths import PROJECT_ROOT
+
+YAML_SAFE = YAML(typ="safe")
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    knowledge, problems = find_problems(PROJECT_ROOT / "knowledge", date.today())
+    assert [str(p) for p in problems] == []
+    return knowledge
+
+
+def test_knowledge_covers_every_topic_with_enough_entries(knowledge) -> None:
+    assert len(knowledge.entries) >= 90
+    assert {t.id for t in knowledge.topics} >= {"about", "requirements", "exams", "clinical_skills", "process",
+                                                "fees", "j1_visa", "timelines", "pitfalls", "contact"}
+
+
+def test_domain_buttons_open_existing_entries(knowledge) -> None:
+    domain = YAML_SAFE.load((PROJECT_ROOT / "domain.yml").read_text())
+    payloads = [b["payload"] for variants in domain["responses"].values() for v in variants
+                for b in v.get("buttons", [])]
+    assert payloads
+    for payload in payloads:
+        assert payload.startswith("/faq")
+        assert json.loads(payload[len("/faq"):])["faq_id"] in knowledge.entries
+
+
+@pytest.mark.parametrize("question_file", ["bench/heldout.yml", "bench/dev.yml"])
+def test_evaluation_questions_are_not_training_phrasings(knowledge, question_file: str) -> None:
+    questions = YAML_SAFE.load((PROJECT_ROOT / question_file).read_text())["questions"]
+    trained = {normalise_phrasing(p) for e in knowledge.entries.values() for p in (e.question, *e.also_asked)}
+    assert {q["expect"] for q in questions} <= set(knowledge.entries) | {"out_of_scope"}
+    assert [q["text"] for q in questions if normalise_phrasing(q["text"]) in trained] == []
+
+
+def test_heldout_set_is_large_enough_and_mixed() -> None:
+    questions = YAML_SAFE.load((PROJECT_ROOT / "bench" / "heldout.yml").read_text())["questions"]
+    kinds = [q.get("kind", "in_scope") for q in questions]
+    assert len(questions) >= 200
+    assert kinds.count("out_of_scope") >= 30 and kinds.count("retired_rule") >= 10
