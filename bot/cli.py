@@ -84,6 +84,7 @@ def load_db(root: Path, url: str) -> int:
     from bot.kb.fingerprint import knowledge_training_fingerprint, read_stamp
     from bot.store.db import make_session
     from bot.store.load import create_schema, entry_digests, replace_knowledge
+    from bot.store.user_data import create_user_tables
 
     knowledge = _checked_or_report(root)
     if knowledge is None:
@@ -91,6 +92,7 @@ def load_db(root: Path, url: str) -> int:
     fingerprint = knowledge_training_fingerprint(knowledge)
     with make_session(url) as session, session.begin():
         create_schema(session)
+        create_user_tables(session)
         before = entry_digests(session)
         replace_knowledge(session, knowledge, fingerprint)
         session.flush()
