@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -58,17 +58,18 @@ class FakePlatform:
         with self._changed:
             self.calls.clear()
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 30) -> list[Call]:
-        """Blocks until `count` calls of `method` arrived; use from a thread that is not the app's loop."""
+    def wait_for(self, method: str, count: int = 1, timeout: float = 60,
+                 where: Callable[[Call], bool] = lambda call: True) -> list[Call]:
+        """Blocks until `count` calls of `method` (matching `where`) arrived; for callers outside the app's loop."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len([c for c in self.calls if c.method == method]) < count:
+            while len(matching := [c for c in self.calls if c.method == method and where(c)]) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"{count} call(s) of {method} expected within {timeout:.0f} s; got "
-                                         f"{[c.method for c in self.calls]}")
+                    raise AssertionError(f"{count} matching call(s) of {method} expected within {timeout:.0f} s; "
+                                         f"got {[c.method for c in self.calls]}")
                 self._changed.wait(left)
-            return [c for c in self.calls if c.method == method]
+            return matching
 
     async def wait_for_async(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         """wait_for for a test whose own loop runs the app under test (it must keep running)."""

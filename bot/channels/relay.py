@@ -60,3 +60,8 @@ def parse_json_body(body: bytes) -> Any:
         raise BadRequest(f"the request body is not valid UTF-8 (byte {err.start})") from err
     except ValueError as err:
         raise BadRequest(f"the request body is not valid JSON ({err})") from err
+
+
+def as_mapping(value: Any) -> dict[str, Any]:
+    """value if it is a JSON object, else {}: platform payloads are read without trusting their shape."""
+    return value if isinstance(value, dict) else {}

@@ -25,7 +25,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.guard import InputGuard, Limits, as_typed_text
 from bot.channels.recent import RecentIds
-from bot.channels.relay import BadRequest, OnNewMessage, ask_bot, parse_json_body
+from bot.channels.platform_api import PlatformApi
+from bot.channels.relay import BadRequest, OnNewMessage, as_mapping, ask_bot, parse_json_body
 from bot.channels.render import decode_button, render_slack
 from bot.channels.replies import Replies, load_replies
 from bot.channels.settings import SlackSettings
@@ -90,8 +91,8 @@ def read_event(envelope: dict[str, Any]) -> SlackMessage | Ignored:
         return Ignored(f"event of type {kind}")
     if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
         return Ignored("bot message or message subtype (edit, join, ...)")
-    if event.get("user") in _bot_user_ids(envelope):
-        return Ignored("our own message")
+    if not isinstance(event.get("user"), str) or event["user"] in _bot_user_ids(envelope):
+        return Ignored("our own message, or one without a user")
     if kind == "message" and event.get("channel_type") != "im":
         return Ignored("channel message without a mention (mentions arrive as app_mention)")
     text, channel, ts = event.get("text"), event.get("channel"), event.get("ts")
@@ -108,20 +109,21 @@ def read_block_action(payload: dict[str, Any]) -> SlackMessage | Ignored:
     actions = payload.get("actions")
     if payload.get("type") != "block_actions" or not isinstance(actions, list) or not actions:
         return Ignored(f"interaction of type {payload.get('type')}")
-    value = actions[0].get("value") if isinstance(actions[0], dict) else None
-    channel = (payload.get("channel") or {}).get("id")
-    team = (payload.get("team") or {}).get("id")
+    value = as_mapping(actions[0]).get("value")
+    channel = as_mapping(payload.get("channel")).get("id")
+    team = as_mapping(payload.get("team")).get("id")
     if not all(isinstance(v, str) and v for v in (value, channel, team)):
         return Ignored("button press without a value, channel or team")
-    message = payload.get("message") or {}
-    thread = message.get("thread_ts") or (payload.get("container") or {}).get("thread_ts")
+    thread = as_mapping(payload.get("message")).get("thread_ts") or as_mapping(payload.get("container")).get("thread_ts")
     choice = decode_button(value)
     text = choice.text if choice.is_payload else as_typed_text(choice.text)
     return SlackMessage(team, channel, text, thread if isinstance(thread, str) else None)
 
 
 def _bot_user_ids(envelope: dict[str, Any]) -> set[str]:
-    return {a.get("user_id") for a in envelope.get("authorizations") or [] if isinstance(a, dict) and a.get("is_bot")}
+    authorizations = envelope.get("authorizations")
+    return {as_mapping(a).get("user_id") for a in authorizations if as_mapping(a).get("is_bot")} \
+        if isinstance(authorizations, list) else set()
 
 
 def slack_user_text(text: str) -> str:
@@ -154,7 +156,6 @@ class SlackInput(InputChannel):
         self.guard = InputGuard(limits)
         self.replies = replies
         self.seen = RecentIds()
-        self.api = settings.api() if settings else None
         self._tasks: set[asyncio.Task] = set()
 
     @classmethod
@@ -174,9 +175,9 @@ class SlackInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("slack_events", __name__)
-        if self.settings is None or self.api is None:
+        if self.settings is None:
             return bp
-        settings, api = self.settings, self.api
+        settings, api = self.settings, self.settings.api()
 
         @bp.listener("after_server_stop")
         async def close_client(*_: Any) -> None:
@@ -209,7 +210,7 @@ class SlackInput(InputChannel):
                 return _ack(incoming.reason)
             if incoming.dedupe_key and not self.seen.first_time(incoming.dedupe_key):
                 return _ack("message already handled")
-            self._in_background(on_new_message, incoming)
+            self._in_background(api, on_new_message, incoming)
             return _ack(None)
 
         @bp.route("/interactive", methods=["POST"])
@@ -225,25 +226,24 @@ class SlackInput(InputChannel):
             incoming = read_block_action(payload)
             if isinstance(incoming, Ignored):
                 return _ack(incoming.reason)
-            self._in_background(on_new_message, incoming)
+            self._in_background(api, on_new_message, incoming)
             return _ack(None)
 
         return bp
 
-    def _in_background(self, on_new_message: OnNewMessage, incoming: SlackMessage) -> None:
-        task = asyncio.create_task(self._answer(on_new_message, incoming))
+    def _in_background(self, api: PlatformApi, on_new_message: OnNewMessage, incoming: SlackMessage) -> None:
+        task = asyncio.create_task(self._answer(api, on_new_message, incoming))
         self._tasks.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, on_new_message: OnNewMessage, incoming: SlackMessage) -> None:
-        assert self.api is not None
+    async def _answer(self, api: PlatformApi, on_new_message: OnNewMessage, incoming: SlackMessage) -> None:
         outcome = await ask_bot(on_new_message, self.guard, self.replies, incoming.sender_id, incoming.text,
-                                self.name(), {"slack_channel": incoming.channel, "slack_thread_ts": incoming.thread_ts})
+                                self.name())
         try:
             for message in outcome.messages:
                 params = render_slack(message, incoming.channel, incoming.thread_ts)
                 if params is not None:
-                    await self.api.call("chat.postMessage", params)
+                    await api.call("chat.postMessage", params)
         except Exception:  # a background task has no caller to report to
             logger.exception("Slack reply to %s could not be sent", incoming.sender_id)
 

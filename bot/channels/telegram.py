@@ -19,7 +19,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.guard import InputGuard, Limits, RejectedInput, as_typed_text
 from bot.channels.recent import RecentIds
-from bot.channels.relay import BadRequest, OnNewMessage, ask_bot, parse_json_body
+from bot.channels.platform_api import PlatformApi
+from bot.channels.relay import BadRequest, OnNewMessage, as_mapping, ask_bot, parse_json_body
 from bot.channels.render import decode_button, render_telegram, telegram_plain
 from bot.channels.replies import Replies, load_replies
 from bot.channels.settings import TelegramSettings
@@ -63,11 +64,11 @@ def read_update(update: dict[str, Any]) -> TelegramMessage | Ignored:
     if not isinstance(message, dict):
         kinds = sorted(k for k in update if k != "update_id")
         return Ignored(f"update of kind {', '.join(kinds) or 'unknown'}")
-    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    chat = as_mapping(message.get("chat"))
     chat_id = chat.get("id")
-    if not isinstance(chat_id, (int, str)) or isinstance(chat_id, bool):
+    if not _is_chat_id(chat_id):
         return Ignored("message without a chat")
-    if (message.get("from") or {}).get("is_bot"):
+    if as_mapping(message.get("from")).get("is_bot"):
         return Ignored("message from a bot")
     text = message.get("text")
     if isinstance(text, str):
@@ -78,12 +79,16 @@ def read_update(update: dict[str, Any]) -> TelegramMessage | Ignored:
 
 
 def _read_callback(callback: dict[str, Any]) -> TelegramMessage | Ignored:
-    chat_id = ((callback.get("message") or {}).get("chat") or {}).get("id")
+    chat_id = as_mapping(as_mapping(callback.get("message")).get("chat")).get("id")
     data, query_id = callback.get("data"), callback.get("id")
-    if not isinstance(query_id, str) or not isinstance(chat_id, (int, str)) or not isinstance(data, str):
+    if not isinstance(query_id, str) or not _is_chat_id(chat_id) or not isinstance(data, str):
         return Ignored("callback query without a chat or data")
     choice = decode_button(data)
     return TelegramMessage(chat_id, choice.text if choice.is_payload else as_typed_text(choice.text), query_id)
+
+
+def _is_chat_id(value: Any) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool) and value != ""
 
 
 def typed_command_or_text(text: str) -> str:
@@ -106,7 +111,6 @@ class TelegramInput(InputChannel):
         self.guard = InputGuard(limits)
         self.replies = replies
         self.seen = RecentIds()
-        self.api = settings.api() if settings else None
 
     @classmethod
     def name(cls) -> str:
@@ -125,9 +129,9 @@ class TelegramInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("telegram_webhook", __name__)
-        if self.settings is None or self.api is None:
+        if self.settings is None:
             return bp
-        settings, api = self.settings, self.api
+        settings, api = self.settings, self.settings.api()
 
         @bp.listener("after_server_stop")
         async def close_client(*_: Any) -> None:
@@ -151,39 +155,40 @@ class TelegramInput(InputChannel):
                 return response.json({"ok": True, "ignored": "update already handled"})
             incoming = read_update(update)
             if isinstance(incoming, Ignored):
-                await self._tell_not_text(incoming)
+                await self._tell_not_text(api, incoming)
                 return response.json({"ok": True, "ignored": incoming.reason})
-            await self._answer(on_new_message, incoming)
+            await self._answer(api, on_new_message, incoming)
             return response.json({"ok": True})
 
         return bp
 
-    async def _tell_not_text(self, ignored: Ignored) -> None:
-        if ignored.not_text_chat is None or self.api is None:
+    async def _tell_not_text(self, api: PlatformApi, ignored: Ignored) -> None:
+        if ignored.not_text_chat is None:
             return
         try:  # a flood of stickers must not become a flood of replies
             self.guard.limiter.check(TelegramMessage(ignored.not_text_chat, "").sender_id)
         except RejectedInput:
             return
-        await self.api.call("sendMessage", {"chat_id": ignored.not_text_chat, "text": self.replies.not_text})
+        await api.call("sendMessage", {"chat_id": ignored.not_text_chat, "text": self.replies.not_text})
 
-    async def _answer(self, on_new_message: OnNewMessage, incoming: TelegramMessage) -> None:
-        assert self.api is not None
+    async def _answer(self, api: PlatformApi, on_new_message: OnNewMessage, incoming: TelegramMessage) -> None:
         if incoming.callback_query_id:  # first, so the button stops spinning even if the answer is slow
-            await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
+            await api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
         outcome = await ask_bot(on_new_message, self.guard, self.replies, incoming.sender_id, incoming.text,
-                                self.name(), {"telegram_chat_id": incoming.chat_id})
+                                self.name())
         try:
             for message in outcome.messages:
                 for params in render_telegram(message, incoming.chat_id):
-                    await self._send(params)
+                    await send_message(api, params)
         except Exception:  # answering 500 would make Telegram redeliver this update forever
             logger.exception("Telegram reply to %s could not be sent", incoming.sender_id)
 
-    async def _send(self, params: dict[str, Any]) -> None:
-        assert self.api is not None
-        reply = await self.api.call("sendMessage", params)
-        if reply is not None and not reply.get("ok") and "parse" in str(reply.get("description", "")).lower():
-            plain = {key: value for key, value in params.items() if key != "parse_mode"}
-            plain["text"] = telegram_plain(params["text"])
-            await self.api.call("sendMessage", plain)
+
+
+async def send_message(api: PlatformApi, params: dict[str, Any]) -> None:
+    """sendMessage; if Telegram cannot parse our HTML after all, the same text without markup."""
+    reply = await api.call("sendMessage", params)
+    if reply is not None and not reply.get("ok") and "parse" in str(reply.get("description", "")).lower():
+        plain = {key: value for key, value in params.items() if key != "parse_mode"}
+        plain["text"] = telegram_plain(params["text"])
+        await api.call("sendMessage", plain)

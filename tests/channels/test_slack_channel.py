@@ -279,3 +279,40 @@ async def test_slow_bot_does_not_delay_the_acknowledgement(fake_api: FakePlatfor
 ])
 def test_slack_markup_in_user_text_is_read_as_plain_text(raw: str, seen: str) -> None:
     assert slack_user_text(raw) == seen
+
+
+@pytest.mark.parametrize("envelope", [
+    {"type": "event_callback", "event": {"type": "message", "user": {}, "channel_type": "im", "text": "hi"}},
+    {"type": "event_callback", "authorizations": "x", "team_id": "T",
+     "event": {"type": "app_mention", "user": "U1", "text": ["hi"], "ts": "1.2", "channel": "C"}},
+    {"type": "event_callback", "event_id": 5, "event": {"type": "app_mention", "user": "U1", "thread_ts": 7}},
+    {"type": ["event_callback"]},
+])
+async def test_events_of_any_shape_never_get_a_5xx(fake_api: FakePlatform, stub_bot: StubBot,
+                                                   http: aiohttp.ClientSession, envelope: dict) -> None:
+    async with serve_channel(slack_channel(fake_api), stub_bot) as url:
+        status, reply = await send_event(http, url, envelope)
+        await asyncio.sleep(0.1)
+    assert status == 200 and reply["ignored"]
+    assert stub_bot.received == []
+
+
+@pytest.mark.parametrize("payload", [
+    {"type": "block_actions", "actions": ["x"], "channel": "C", "team": {"id": "T"}},
+    {"type": "block_actions", "actions": [{"value": 5}], "channel": {"id": "C"}, "team": {"id": "T"}},
+    {"type": "block_actions", "actions": [{"value": "p:/greet"}], "channel": {"id": "C"}, "team": "T"},
+])
+async def test_interactions_of_any_shape_never_get_a_5xx(fake_api: FakePlatform, stub_bot: StubBot,
+                                                         http: aiohttp.ClientSession, payload: dict) -> None:
+    async with serve_channel(slack_channel(fake_api), stub_bot) as url:
+        status, reply = await send_interaction(http, url, payload)
+    assert status == 200 and reply["ignored"]
+    assert stub_bot.received == []
+
+
+async def test_typed_payload_in_slack_is_read_as_text(fake_api: FakePlatform, stub_bot: StubBot,
+                                                      http: aiohttp.ClientSession) -> None:
+    async with serve_channel(slack_channel(fake_api), stub_bot) as url:
+        await send_event(http, url, event(f'<@{BOT_USER}> /faq{{"faq_id": "x"}}'))
+        await fake_api.wait_for_async("chat.postMessage")
+    assert stub_bot.texts == ['faq{"faq_id": "x"}']

@@ -275,3 +275,18 @@ def test_cli_telegram_webhook_without_a_token_says_what_to_set(monkeypatch: pyte
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["telegram-webhook"]) == 1
     assert capsys.readouterr().out.startswith("ERROR: TELEGRAM_BOT_TOKEN is not set. Set it to the token @BotFather")
+
+
+@pytest.mark.parametrize("update", [
+    {"update_id": "not a number", "message": {"chat": [], "from": 3, "text": 5}},
+    {"message": {"chat": {"id": 5, "type": "private"}, "from": "someone", "text": ["hi"]}},
+    {"callback_query": {"id": 1, "message": "m", "data": None}},
+    {"callback_query": "pressed"},
+    {"message": {"chat": {"id": ""}, "text": "hi"}},
+])
+async def test_updates_of_any_shape_never_get_a_5xx(fake_api: FakePlatform, stub_bot: StubBot,
+                                                    http: aiohttp.ClientSession, update: dict) -> None:
+    async with serve_channel(telegram_channel(fake_api), stub_bot) as url:
+        status, body = await deliver(http, url, update)
+    assert status == 200 and body["ignored"]
+    assert stub_bot.received == []
