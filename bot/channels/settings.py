@@ -30,7 +30,8 @@ class TelegramSettings:
         secret = env.get("TELEGRAM_SECRET_TOKEN", "").strip()
         if not SECRET_FORMAT.fullmatch(secret):
             raise ConfigError("TELEGRAM_SECRET_TOKEN must be set with TELEGRAM_BOT_TOKEN: 1-256 characters from "
-                              "A-Z a-z 0-9 _ -. Make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
+                              "A-Z a-z 0-9 _ -. Make one with: "
+                              "python -c 'import secrets; print(secrets.token_urlsafe(32))'.")
         webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
         if webhook_url and not webhook_url.startswith("https://"):
             raise ConfigError(f"TELEGRAM_WEBHOOK_URL must be an https:// address (Telegram only calls HTTPS), got "

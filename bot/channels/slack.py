@@ -114,7 +114,8 @@ def read_block_action(payload: dict[str, Any]) -> SlackMessage | Ignored:
     team = as_mapping(payload.get("team")).get("id")
     if not all(isinstance(v, str) and v for v in (value, channel, team)):
         return Ignored("button press without a value, channel or team")
-    thread = as_mapping(payload.get("message")).get("thread_ts") or as_mapping(payload.get("container")).get("thread_ts")
+    thread = (as_mapping(payload.get("message")).get("thread_ts")
+              or as_mapping(payload.get("container")).get("thread_ts"))
     choice = decode_button(value)
     text = choice.text if choice.is_payload else as_typed_text(choice.text)
     return SlackMessage(team, channel, text, thread if isinstance(thread, str) else None)
@@ -122,8 +123,10 @@ def read_block_action(payload: dict[str, Any]) -> SlackMessage | Ignored:
 
 def _bot_user_ids(envelope: dict[str, Any]) -> set[str]:
     authorizations = envelope.get("authorizations")
-    return {as_mapping(a).get("user_id") for a in authorizations if as_mapping(a).get("is_bot")} \
-        if isinstance(authorizations, list) else set()
+    if not isinstance(authorizations, list):
+        return set()
+    return {a["user_id"] for a in map(as_mapping, authorizations)
+            if a.get("is_bot") and isinstance(a.get("user_id"), str)}
 
 
 def slack_user_text(text: str) -> str:
@@ -166,7 +169,8 @@ class SlackInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackInput:
         if credentials:
             raise ConfigError("credentials.yml: bot.channels.slack.SlackInput reads its settings from SLACK_* "
-                              f"environment variables, not from credentials.yml (got {', '.join(sorted(credentials))}). "
+                              "environment variables, not from credentials.yml "
+                              f"(got {', '.join(sorted(credentials))}). "
                               "Remove them and set the variables instead.")
         settings = SlackSettings.from_env()
         if settings is None:
