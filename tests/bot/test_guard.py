@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.guard import Limits, RateLimiter, RejectedInput, clean_text
+from bot.channels.guard import Limits, RateLimiter, RejectedInput, clean_text, polite_reply
 
 
 def test_control_characters_and_bidi_overrides_become_spaces() -> None:
@@ -13,6 +13,14 @@ def test_control_characters_and_bidi_overrides_become_spaces() -> None:
 def test_newlines_emoji_rtl_and_cjk_are_kept() -> None:
     text = "رسوم الامتحان\n考试费用 👍"
     assert clean_text(text, Limits()) == text
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("/restart", "restart"), (" /session_start", "session_start"), ("/back{{{", "back{{{"), ("/RESTART", "RESTART"),
+    ('/faq{"faq_id": "fee_a"}', '/faq{"faq_id": "fee_a"}'), ("/backpack", "/backpack"), ("/eligibility_form", "/eligibility_form"),
+])
+def test_typed_conversation_control_commands_lose_their_slash(raw: str, expected: str) -> None:
+    assert clean_text(raw, Limits()) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\x00\x01", "\n\t "])
@@ -58,3 +66,13 @@ def test_limits_from_env_name_the_variable_and_an_example(monkeypatch: pytest.Mo
     monkeypatch.setenv("BOT_MAX_MESSAGE_CHARS", "200")
     monkeypatch.setenv("BOT_MESSAGES_PER_MINUTE", "0")
     assert Limits.from_env() == Limits(max_chars=200, messages_per_minute=0)
+
+
+@pytest.mark.parametrize("reason", ["empty", "too_long", "rate_limited", "unreadable", "unavailable"])
+def test_every_rejection_has_a_polite_reply(reason: str) -> None:
+    reply = polite_reply(reason, Limits(max_chars=250))
+    assert reply.endswith(".") and "{" not in reply
+
+
+def test_too_long_reply_names_the_limit() -> None:
+    assert "at most 250 characters" in polite_reply("too_long", Limits(max_chars=250))
