@@ -118,7 +118,9 @@ def phone(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
 
 def test_a_question_gets_the_sourced_answer_with_working_links(visitor: Visitor) -> None:
     visitor.open()
+    assert visitor.page.locator(".eg-hint").is_visible()  # a first visit says what to ask
     answer = visitor.ask(FEE_QUESTION)
+    assert not visitor.page.locator(".eg-hint").is_visible()
     assert "US$160" in answer
     assert "\nSource: " in answer and "\nChecked: " in answer
     assert visitor.user_messages() == [FEE_QUESTION]

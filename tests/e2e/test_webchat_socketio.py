@@ -146,3 +146,40 @@ async def test_a_sender_over_the_rate_limit_is_asked_to_wait_then_others_still_g
     await other.connect()
     assert "US$160" in texts(await other.say("how much is the ecfmg application fee"))
     await other.close()
+
+
+class PollingSocket:
+    """socket.io spoken by hand over Engine.IO long polling, to send packets no client library would."""
+
+    def __init__(self, url: str) -> None:
+        self.base = f"{url}/socket.io/?EIO=4&transport=polling"
+        handshake = self._request("GET", self.base).decode()
+        self.base += f"&sid={json.loads(handshake[1:])['sid']}"
+
+    def _request(self, method: str, url: str, body: bytes | None = None) -> bytes:
+        request = urllib.request.Request(url, body, {"Content-Type": "text/plain;charset=UTF-8"}, method=method)
+        with urllib.request.urlopen(request, timeout=60) as reply:  # raises HTTPError on 4xx/5xx
+            assert reply.status == 200
+            return reply.read()
+
+    def post(self, body: bytes) -> None:
+        self._request("POST", self.base, body)
+
+    def packets(self) -> list[str]:
+        return self._request("GET", self.base).decode().split("\x1e")
+
+
+def test_malformed_socketio_packets_are_ignored_and_the_session_goes_on(running_bot: RunningBot) -> None:
+    sock = PollingSocket(running_bot.url)
+    sock.post(b"40")
+    assert sock.packets()[0].startswith("40")
+    sock.post(b'42["session_request"]')
+    for junk in [b'42["user_uttered",{bad json', '42["user_uttered",{"message":"\xff"}]'.encode("latin-1"),
+                 b"42", b"4", b"zzzz", b'42["no_such_event",1]', b"\xff\xfe\xfd"]:
+        sock.post(junk)  # 200, or HTTPError fails the test
+    sock.post(b'42["user_uttered",{"message":"how much is the ecfmg application fee"}]')
+    received = []
+    while not any(p.startswith('42["reply_complete"') for p in received):
+        received += sock.packets()
+    assert any("US$160" in p for p in received if p.startswith('42["bot_uttered"'))
+    assert running_bot.processes[1].poll() is None

@@ -61,6 +61,7 @@ class WidgetClient:
 
     async def close(self) -> None:
         await self.sio.disconnect()
+        await self.sio.wait()  # let the polling tasks end before the test's event loop closes
 
 
 def texts(messages: list[dict[str, Any]]) -> str:

@@ -147,6 +147,10 @@
     header.appendChild(restart);
     root.appendChild(header);
 
+    var hint = el("p", "eg-hint", "Ask about ECFMG Certification in your own words, for example \u201cWhat are the " +
+      "steps, in order?\u201d or \u201cHow much is the application fee?\u201d Every answer links to its official source.");
+    root.appendChild(hint);
+
     var log = el("ol", "eg-log");
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
@@ -175,14 +179,14 @@
     input.id = inputId;
     input.type = "text";
     input.autocomplete = "off";
-    input.placeholder = "Ask about ECFMG Certification…";
+    input.placeholder = "Type your question…";
     var send = el("button", "eg-send", "Send");
     send.type = "submit";
     form.appendChild(label);
     form.appendChild(input);
     form.appendChild(send);
     root.appendChild(form);
-    return { root: root, log: log, typing: typing, notice: notice, form: form, input: input, restart: restart };
+    return { root: root, hint: hint, log: log, typing: typing, notice: notice, form: form, input: input, restart: restart };
   }
 
   function mount(container, options) {
@@ -195,10 +199,16 @@
 
     function scrollToEnd() { ui.log.scrollTop = ui.log.scrollHeight; }
 
+    function clearLog() {
+      ui.log.textContent = "";
+      ui.hint.hidden = false;
+    }
+
     // A reply taller than the conversation area is shown from its first line, not its last.
     function show(message) {
       var item = renderMessage(message, sendButton);
       ui.log.appendChild(item);
+      ui.hint.hidden = true;
       if (message.who === "bot" && item.offsetHeight > ui.log.clientHeight) {
         ui.log.scrollTop = item.offsetTop - 8;
       } else {
@@ -245,7 +255,7 @@
     socket.on("session_confirm", function (sessionId) {
       if (typeof sessionId !== "string" || sessionId === state.sessionId) return;
       state = { sessionId: sessionId, messages: [] };
-      ui.log.textContent = "";
+      clearLog();
       saveState(state);
     });
     socket.on("bot_uttered", function (data) {
@@ -266,7 +276,7 @@
     ui.restart.addEventListener("click", function () {
       state = { sessionId: null, messages: [] };
       saveState(state);
-      ui.log.textContent = "";
+      clearLog();
       setWaiting(false);
       socket.emit("session_request", { session_id: null });
       ui.input.focus();
@@ -274,6 +284,7 @@
 
     // Earlier messages go in before the widget joins the page, so screen readers don't read them out again.
     state.messages.forEach(function (message) { ui.log.appendChild(renderMessage(message, sendButton)); });
+    ui.hint.hidden = state.messages.length > 0;
     container.appendChild(ui.root);
     scrollToEnd();
     return { socket: socket, input: ui.input };
@@ -284,7 +295,7 @@
     return { origin: src.origin, base: src.href.replace(/\/static\/widget\.js(?:[?#].*)?$/, "") };
   }
 
-  function loadOnce(tag, attrs, ready) {
+  function addToHead(tag, attrs, ready) {
     var node = document.createElement(tag);
     Object.keys(attrs).forEach(function (k) { node[k] = attrs[k]; });
     if (ready) node.addEventListener("load", ready);
@@ -299,11 +310,11 @@
       return;
     }
     var options = { socketUrl: script.getAttribute("data-socket-url") || where.origin, title: script.getAttribute("data-title") };
-    loadOnce("link", { rel: "stylesheet", href: where.base + "/static/widget.css" });
+    addToHead("link", { rel: "stylesheet", href: where.base + "/static/widget.css" });
     if (window.io) {
       mount(container, options);
     } else {
-      loadOnce("script", { src: where.base + "/vendor/socket.io.min.js" }, function () { mount(container, options); });
+      addToHead("script", { src: where.base + "/vendor/socket.io.min.js" }, function () { mount(container, options); });
     }
   }
 
