@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -183,3 +184,17 @@ def test_malformed_socketio_packets_are_ignored_and_the_session_goes_on(running_
         received += sock.packets()
     assert any("US$160" in p for p in received if p.startswith('42["bot_uttered"'))
     assert running_bot.processes[1].poll() is None
+
+
+def handshake_status(bot: RunningBot, origin: str) -> int:
+    request = urllib.request.Request(f"{bot.url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_only_the_bots_own_pages_may_connect_unless_origins_are_configured(running_bot: RunningBot) -> None:
+    assert handshake_status(running_bot, running_bot.url) == 200
+    assert handshake_status(running_bot, "https://elsewhere.example") == 400  # BOT_WIDGET_ORIGINS is unset
