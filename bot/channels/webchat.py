@@ -26,6 +26,10 @@ REPLY_COMPLETE_EVT = "reply_complete"  # the widget hides its typing indicator o
 class WebChatOutput(SocketIOOutput):
     """One bubble per bot message: Rasa's own output splits text at blank lines, parting an answer from its source."""
 
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        # Every tab in the session gets each message; the id lets them store it once.
+        await super()._send_message(socket_id, {**response, "id": uuid.uuid4().hex})
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"text": text})
 

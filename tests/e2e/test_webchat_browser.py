@@ -161,6 +161,28 @@ def test_the_conversation_continues_after_a_reload(visitor: Visitor) -> None:
     visitor.screenshot("after-reload")
 
 
+def test_two_tabs_share_one_conversation_and_store_each_message_once(browser: Browser,
+                                                                   running_bot: RunningBot) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    first, second = Visitor(context.new_page(), running_bot), Visitor(context.new_page(), running_bot)
+    first.open()
+    second.open()
+    first.ask("what is ecfmg certification")
+    second.page.wait_for_function("document.querySelectorAll('.eg-message--bot').length === 1",
+                                  timeout=REPLY_TIMEOUT_MS)
+    second.ask(FEE_QUESTION)
+    first.page.wait_for_function("document.querySelectorAll('.eg-message--bot').length === 2",
+                                 timeout=REPLY_TIMEOUT_MS)
+    for tab in (first, second):
+        tab.page.reload()
+        tab.page.wait_for_selector(".eg-message--bot")
+        assert tab.user_messages() == ["what is ecfmg certification", FEE_QUESTION]
+        assert len(tab.bot_messages()) == 2 and len(tab.stored()["messages"]) == 4
+    assert first.stored()["sessionId"] == second.stored()["sessionId"]
+    context.close()
+    assert first.dialogs == second.dialogs == [] and first.errors == second.errors == []
+
+
 def test_html_and_script_typed_by_a_user_stay_inert_text(visitor: Visitor) -> None:
     visitor.open()
     typed = ["<img src=x onerror=alert(1)>", "<script>window.pwned = 1; alert(2)</script>"]

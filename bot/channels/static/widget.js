@@ -116,8 +116,10 @@
       .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
       .map(function (b) { return { title: b.title, payload: b.payload }; });
     if (!text && !buttons.length) return null;
-    return { who: "bot", text: text, buttons: buttons };
+    return { id: typeof data.id === "string" ? data.id : newId(), who: "bot", text: text, buttons: buttons };
   }
+
+  function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
 
   function loadState() {
     try {
@@ -196,16 +198,20 @@
     var state = loadState();
     var waiting = 0;
     var replyTimer = null;
+    var onScreen = {};  // ids of the messages shown, so one arriving twice (this tab and another) shows once
 
     function scrollToEnd() { ui.log.scrollTop = ui.log.scrollHeight; }
 
     function clearLog() {
       ui.log.textContent = "";
       ui.hint.hidden = false;
+      onScreen = {};
     }
 
     // A reply taller than the conversation area is shown from its first line, not its last.
     function show(message) {
+      if (message.id && onScreen[message.id]) return;
+      if (message.id) onScreen[message.id] = true;
       var item = renderMessage(message, sendButton);
       ui.log.appendChild(item);
       ui.hint.hidden = true;
@@ -216,8 +222,12 @@
       }
     }
 
+    // Another tab of the site may share this conversation: start from what it stored, add ours once.
     function remember(message) {
-      state.messages.push(message);
+      var stored = loadState();
+      if (stored.sessionId === state.sessionId) state.messages = stored.messages;
+      var known = state.messages.some(function (m) { return m.id === message.id; });
+      if (!known) state.messages.push(message);
       saveState(state);
     }
 
@@ -236,7 +246,7 @@
     var socket = window.io(options.socketUrl, { path: "/socket.io" });
 
     function send(text, shown) {
-      var message = { who: "user", text: shown };
+      var message = { id: newId(), who: "user", text: shown };
       show(message);
       remember(message);
       ui.notice.textContent = "";
@@ -266,6 +276,19 @@
     });
     socket.on("reply_complete", function () { setWaiting(false); });
 
+    // Another tab added to the conversation, or started a new one.
+    window.addEventListener("storage", function (event) {
+      if (event.key !== STORAGE_KEY) return;
+      var stored = loadState();
+      if (!stored.sessionId) return;
+      if (stored.sessionId !== state.sessionId) {
+        clearLog();
+        socket.emit("session_request", { session_id: stored.sessionId });
+      }
+      state = stored;
+      state.messages.forEach(show);
+    });
+
     ui.form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = ui.input.value;
@@ -283,7 +306,10 @@
     });
 
     // Earlier messages go in before the widget joins the page, so screen readers don't read them out again.
-    state.messages.forEach(function (message) { ui.log.appendChild(renderMessage(message, sendButton)); });
+    state.messages.forEach(function (message) {
+      if (message.id) onScreen[message.id] = true;
+      ui.log.appendChild(renderMessage(message, sendButton));
+    });
     ui.hint.hidden = state.messages.length > 0;
     container.appendChild(ui.root);
     scrollToEnd();
