@@ -6,7 +6,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install web-assets chromium check generate load-db validate train run chat test lock bench-answers
+.PHONY: install web-assets chromium check generate load-db validate train run chat test lock bench-answers \
+	bench-eligibility
 
 install: .venv/.synced
 
@@ -51,6 +52,9 @@ test: train web-assets chromium
 
 bench-answers: load-db train web-assets
 	$(PY) bench/answer_quality.py
+
+bench-eligibility: load-db train web-assets
+	$(PY) bench/eligibility_check.py
 
 lock: install
 	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \
