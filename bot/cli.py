@@ -1,4 +1,4 @@
-"""`python -m bot check | generate | load-db | training-status | mark-trained | chat`."""
+"""`python -m bot check | generate | load-db | training-status | mark-trained | serve | chat | telegram-webhook`."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="talk to the bot in the terminal (starts it if it is not running)")
     chat.add_argument("--port", type=int, default=5005)
     chat.add_argument("--actions-port", type=int, default=5055)
+    commands.add_parser("telegram-webhook", help="tell Telegram to send updates to TELEGRAM_WEBHOOK_URL with "
+                                                 "TELEGRAM_SECRET_TOKEN")
     args = parser.parse_args(argv)
     root = args.knowledge or paths.knowledge_dir()
     handlers = {
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "mark-trained": lambda: mark_trained(root, args.stamp),
         "serve": lambda: _serve(args.port, args.actions_port),
         "chat": lambda: _chat(args.port, args.actions_port),
+        "telegram-webhook": telegram_webhook,
     }
     return handlers[args.command]()
 
@@ -172,3 +175,22 @@ def _chat(port: int, actions_port: int) -> int:
         return run_chat(url)
     finally:
         bot.stop()
+
+
+def telegram_webhook() -> int:
+    import asyncio
+
+    from bot.channels.settings import TelegramSettings
+    from bot.channels.telegram_setup import register_webhook
+    from bot.errors import ConfigError
+
+    try:
+        settings = TelegramSettings.from_env()
+        if settings is None:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set. Set it to the token @BotFather gave you, with "
+                              "TELEGRAM_SECRET_TOKEN and TELEGRAM_WEBHOOK_URL (see the README's Channels section).")
+        print(asyncio.run(register_webhook(settings)))
+    except ConfigError as err:
+        print(f"ERROR: {err}")
+        return 1
+    return 0

@@ -5,15 +5,16 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from bot.channels.guard import Limits, RateLimiter, RejectedInput, clean_text, polite_reply
+from bot.channels.guard import InputGuard, Limits, as_typed_text
+from bot.channels.relay import OnNewMessage, ask_bot
+from bot.channels.replies import Replies, load_replies
 from bot.channels.webchat_page import add_page_routes, check_assets
 
 logger = logging.getLogger(__name__)
@@ -38,15 +39,28 @@ class WebChatOutput(SocketIOOutput):
         replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
         await self._send_message(recipient_id, {"text": text, "quick_replies": replies})
 
+    async def send_collected(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """A message as CollectingOutputChannel holds it; the widget shows text and buttons."""
+        if message.get("buttons"):
+            await self.send_text_with_buttons(recipient_id, message.get("text") or "", message["buttons"])
+        elif message.get("text"):
+            await self.send_text_message(recipient_id, message["text"])
+
+
+@dataclass(frozen=True)
+class WidgetMessage:
+    text: str
+    from_button: bool  # a button's payload, which Rasa may read as an intent; typed text never is
+
 
 class WebChatInput(SocketIOInput):
     """socket.io on /socket.io/ (events user_uttered, bot_uttered); the widget page under /chat."""
 
-    def __init__(self, limits: Limits, allowed_origins: str | list[str] | None) -> None:
+    def __init__(self, limits: Limits, replies: Replies, allowed_origins: str | list[str] | None) -> None:
         super().__init__(session_persistence=True)
-        self.limits = limits
+        self.guard = InputGuard(limits)
+        self.replies = replies
         self.allowed_origins = allowed_origins
-        self.rate_limiter = RateLimiter(limits.messages_per_minute)
 
     @classmethod
     def name(cls) -> str:
@@ -55,7 +69,7 @@ class WebChatInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
         check_assets()
-        return cls(Limits.from_env(), allowed_origins(os.environ.get("BOT_WIDGET_ORIGINS", "")))
+        return cls(Limits.from_env(), load_replies(), allowed_origins(os.environ.get("BOT_WIDGET_ORIGINS", "")))
 
     def url_prefix(self) -> str:
         return "/chat"  # Rasa joins this to /webhooks/; an absolute path puts the page at /chat
@@ -63,7 +77,7 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> WebChatOutput | None:
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.allowed_origins)
         self.sio = sio
         bp = SocketBlueprint(sio, self.socketio_path, "webchat", __name__)
@@ -77,28 +91,23 @@ class WebChatInput(SocketIOInput):
         @sio.on(self.user_message_evt)
         async def user_uttered(sid: str, *args: Any) -> None:
             session_id = await self._session_of(sid)
-            output = WebChatOutput(sio, self.bot_message_evt)
             try:
-                await self._handle(session_id, args, output, on_new_message)
+                await self._answer(session_id, widget_message(args), on_new_message)
             finally:
                 await sio.emit(REPLY_COMPLETE_EVT, {}, room=session_id)
 
         return bp
 
-    async def _handle(self, session_id: str, args: tuple[Any, ...], output: WebChatOutput,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        try:
-            self.rate_limiter.check(session_id)
-            text = clean_text(typed_text(args), self.limits)
-        except RejectedInput as err:
-            logger.info("webchat: message from %s not passed on: %s", session_id, err)
-            await output.send_text_message(session_id, polite_reply(err.reason, self.limits))
+    async def _answer(self, session_id: str, message: WidgetMessage | None, on_new_message: OnNewMessage) -> None:
+        """The bot's messages, or one polite reply in their place, to every tab of the session."""
+        output = WebChatOutput(self.sio, self.bot_message_evt)
+        if message is None:
+            await output.send_text_message(session_id, self.replies.not_text)
             return
-        try:
-            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
-        except Exception:  # noqa: BLE001 - the user gets a reply instead of silence; the log keeps the detail
-            logger.exception("webchat: the bot failed on a message from %s", session_id)
-            await output.send_text_message(session_id, polite_reply("unavailable", self.limits))
+        text = message.text if message.from_button else as_typed_text(message.text)
+        outcome = await ask_bot(on_new_message, self.guard, self.replies, session_id, text, self.name())
+        for reply in outcome.messages:
+            await output.send_collected(session_id, reply)
 
     async def _confirm_session(self, sid: str, session_id: str | None) -> str:
         """Puts the socket in its session's room (a new session unless it asked for a valid one)."""
@@ -124,13 +133,14 @@ def requested_session_id(args: tuple[Any, ...]) -> str | None:
     return session_id if isinstance(session_id, str) and SESSION_ID.fullmatch(session_id) else None
 
 
-def typed_text(args: tuple[Any, ...]) -> str:
-    """The text of a user_uttered payload ({"message": "..."}); RejectedInput if it has none."""
+def widget_message(args: tuple[Any, ...]) -> WidgetMessage | None:
+    """A user_uttered payload ({"message": "...", "button": true|absent}); None if it carries no text."""
     data = args[0] if len(args) == 1 else None
-    message = data.get("message") if isinstance(data, dict) else None
-    if not isinstance(message, str):
-        raise RejectedInput("unreadable", f"a user_uttered payload without a text message: {str(args)[:200]}")
-    return message
+    text = data.get("message") if isinstance(data, dict) else None
+    if not isinstance(text, str):
+        logger.info("webchat: a user_uttered payload without a text message: %.200s", args)
+        return None
+    return WidgetMessage(text, data.get("button") is True)
 
 
 def allowed_origins(setting: str) -> str | list[str] | None:

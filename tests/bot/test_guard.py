@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.guard import Limits, RateLimiter, RejectedInput, clean_text, polite_reply
+from bot.channels.guard import InputGuard, Limits, RateLimiter, RejectedInput, as_typed_text, clean_text
 
 
 def test_control_characters_and_bidi_overrides_become_spaces() -> None:
@@ -13,14 +13,6 @@ def test_control_characters_and_bidi_overrides_become_spaces() -> None:
 def test_newlines_emoji_rtl_and_cjk_are_kept() -> None:
     text = "رسوم الامتحان\n考试费用 👍"
     assert clean_text(text, Limits()) == text
-
-
-@pytest.mark.parametrize("raw, expected", [
-    ("/restart", "restart"), (" /session_start", "session_start"), ("/back{{{", "back{{{"), ("/RESTART", "RESTART"),
-    ('/faq{"faq_id": "fee_a"}', '/faq{"faq_id": "fee_a"}'), ("/backpack", "/backpack"), ("/eligibility_form", "/eligibility_form"),
-])
-def test_typed_conversation_control_commands_lose_their_slash(raw: str, expected: str) -> None:
-    assert clean_text(raw, Limits()) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\x00\x01", "\n\t "])
@@ -68,11 +60,36 @@ def test_limits_from_env_name_the_variable_and_an_example(monkeypatch: pytest.Mo
     assert Limits.from_env() == Limits(max_chars=200, messages_per_minute=0)
 
 
-@pytest.mark.parametrize("reason", ["empty", "too_long", "rate_limited", "unreadable", "unavailable"])
-def test_every_rejection_has_a_polite_reply(reason: str) -> None:
-    reply = polite_reply(reason, Limits(max_chars=250))
-    assert reply.endswith(".") and "{" not in reply
+def test_lone_surrogates_become_spaces_so_the_text_can_be_stored() -> None:
+    assert clean_text("fee\ud800 now", Limits()) == "fee  now"
 
 
-def test_too_long_reply_names_the_limit() -> None:
-    assert "at most 250 characters" in polite_reply("too_long", Limits(max_chars=250))
+def test_rate_limited_rejection_says_when_to_retry() -> None:
+    limiter = RateLimiter(per_minute=2)
+    limiter.check("a", now=100.0)
+    limiter.check("a", now=130.0)
+    with pytest.raises(RejectedInput) as err:
+        limiter.check("a", now=140.5)
+    assert err.value.retry_after == 20  # the message from 100.0 leaves the window at 160.0
+
+
+def test_guard_counts_empty_messages_towards_the_limit() -> None:
+    guard = InputGuard(Limits(messages_per_minute=2))
+    for _ in range(2):
+        with pytest.raises(RejectedInput) as err:
+            guard.admit("a", "   ", now=1.0)
+        assert err.value.reason == "empty"
+    with pytest.raises(RejectedInput) as err:
+        guard.admit("a", "a real question", now=2.0)
+    assert err.value.reason == "rate_limited"
+    assert guard.admit("b", "  a real question\x00 ", now=2.0) == "a real question"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("/eligibility_form", "eligibility_form"),
+    (' //faq{"x":1}', 'faq{"x":1}'),
+    ("what is /faq", "what is /faq"),
+    ("/", ""),
+])
+def test_typed_text_is_never_an_intent_payload(typed: str, read: str) -> None:
+    assert as_typed_text(typed) == read

@@ -5,8 +5,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.guard import RejectedInput
-from bot.channels.webchat import allowed_origins, requested_session_id, typed_text
+from bot.channels.webchat import WidgetMessage, allowed_origins, requested_session_id, widget_message
 from bot.channels.webchat_page import MissingWidgetAssetsError, check_assets
 
 
@@ -22,16 +21,19 @@ def test_anything_else_gets_a_new_session(args: tuple[Any, ...]) -> None:
     assert requested_session_id(args) is None
 
 
-def test_typed_text_is_the_message_string() -> None:
-    assert typed_text(({"message": " hi ", "session_id": "x"},)) == " hi "
+@pytest.mark.parametrize("data, expected", [
+    ({"message": " hi ", "session_id": "x"}, WidgetMessage(" hi ", from_button=False)),
+    ({"message": "/faq", "button": True}, WidgetMessage("/faq", from_button=True)),
+    ({"message": "/faq", "button": "yes"}, WidgetMessage("/faq", from_button=False)),
+])
+def test_a_payload_gives_its_text_and_whether_a_button_sent_it(data: dict[str, Any], expected: WidgetMessage) -> None:
+    assert widget_message((data,)) == expected
 
 
 @pytest.mark.parametrize("args", [(), (None,), ("hi",), (["hi"],), ({},), ({"message": None},), ({"message": 1},),
                                   ({"message": {"text": "hi"}},), ({"message": "hi"}, "second")])
-def test_a_payload_without_a_text_message_is_unreadable(args: tuple[Any, ...]) -> None:
-    with pytest.raises(RejectedInput) as err:
-        typed_text(args)
-    assert err.value.reason == "unreadable"
+def test_a_payload_without_a_text_message_has_none(args: tuple[Any, ...]) -> None:
+    assert widget_message(args) is None
 
 
 @pytest.mark.parametrize("setting, expected", [

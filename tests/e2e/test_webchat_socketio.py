@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 
 from bot.channels.guard import Limits
+from bot.channels.replies import load_replies
 from bot.serve import RunningBot
 from tests.e2e.webchat_client import WidgetClient, texts
 
 pytestmark = pytest.mark.e2e
 
 ISSUED_SESSION = re.compile(r"[0-9a-f]{32}")
-SOMETHING_WRONG = "something went wrong"
+REPLIES = load_replies()
+MAX_CHARS = Limits.from_env().max_chars
 
 
 @pytest.fixture
@@ -78,15 +80,15 @@ async def test_an_answer_arrives_as_one_message_with_its_source_and_buttons(clie
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("", "I didn't get any text there."),
-    ("   \n\t  ", "I didn't get any text there."),
-    ("\x00\x01\x1b", "I didn't get any text there."),
-    ("a" * 100_000, "That message is too long for me to read."),
+    ("", REPLIES.empty),
+    ("   \n\t  ", REPLIES.empty),
+    ("\x00\x01\x1b", REPLIES.empty),
+    ("a" * 100_000, REPLIES.too_long.format(max_chars=MAX_CHARS)),
 ])
 async def test_empty_and_over_long_messages_get_a_polite_reply(client: WidgetClient, text: str,
                                                                expected: str) -> None:
     [message] = await client.say(text)
-    assert message["text"].startswith(expected)
+    assert message["text"] == expected
 
 
 async def test_control_characters_are_cleaned_and_the_question_answered(running_bot: RunningBot,
@@ -112,8 +114,19 @@ async def test_control_characters_are_cleaned_and_the_question_answered(running_
 ])
 async def test_odd_text_gets_a_sensible_reply(client: WidgetClient, text: str) -> None:
     reply = texts(await client.say(text))
-    assert reply.strip() and SOMETHING_WRONG not in reply and "Traceback" not in reply
+    assert reply.strip() and REPLIES.unavailable not in reply and "Traceback" not in reply
     assert text not in reply  # nothing the user typed is echoed back
+
+
+async def test_a_typed_payload_is_read_as_words_and_a_button_payload_as_the_entry(running_bot: RunningBot,
+                                                                                  client: WidgetClient) -> None:
+    payload = '/faq{"faq_id": "fees_overview"}'
+    await client.say(payload)
+    typed = [e for e in tracker(running_bot, client.session_id)["events"] if e["event"] == "user"][-1]
+    assert typed["text"] == payload.removeprefix("/")
+    reply = await client.send({"message": payload, "button": True})
+    assert "Source: " in texts(reply)
+    assert tracker(running_bot, client.session_id)["slots"]["last_faq_id"] == "fees_overview"
 
 
 @pytest.mark.parametrize("payload", [
@@ -123,7 +136,7 @@ async def test_odd_text_gets_a_sensible_reply(client: WidgetClient, text: str) -
 ])
 async def test_malformed_payloads_get_a_polite_reply(client: WidgetClient, payload: Any) -> None:
     [message] = await client.send(payload)
-    assert message["text"] == "Sorry, I couldn't read that message. Please type your question again."
+    assert message["text"] == REPLIES.not_text
 
 
 async def test_unreadable_metadata_and_a_foreign_session_id_are_ignored(running_bot: RunningBot,
@@ -142,7 +155,7 @@ async def test_a_sender_over_the_rate_limit_is_asked_to_wait_then_others_still_g
     for _ in range(per_minute):
         await client.say("")  # cheap: rejected as empty, but counted
     [message] = await client.say("how much is the ecfmg application fee")
-    assert message["text"] == "You're sending messages faster than I can answer. Please wait a minute, then ask again."
+    assert message["text"] == REPLIES.rate_limited
     other = WidgetClient(running_bot.url)
     await other.connect()
     assert "US$160" in texts(await other.say("how much is the ecfmg application fee"))

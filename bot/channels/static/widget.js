@@ -5,7 +5,7 @@
  * Optional: data-socket-url (default: where this script came from), data-title.
  *
  * Talks to the bot's socket.io channel (bot/channels/webchat.py): session_request/session_confirm,
- * user_uttered, bot_uttered, reply_complete. Message text only ever reaches the page through
+ * user_uttered ({message, session_id, button}), bot_uttered, reply_complete. Message text only ever reaches the page through
  * textContent and validated link addresses, so markup in bot or user text shows as text.
  */
 (function () {
@@ -245,16 +245,17 @@
 
     var socket = window.io(options.socketUrl, { path: "/socket.io" });
 
-    function send(text, shown) {
+    // A button's payload may be read by the bot as an intent; what a person types never is.
+    function send(text, shown, fromButton) {
       var message = { id: newId(), who: "user", text: shown };
       show(message);
       remember(message);
       ui.notice.textContent = "";
       setWaiting(true);
-      socket.emit("user_uttered", { message: text, session_id: state.sessionId });
+      socket.emit("user_uttered", { message: text, session_id: state.sessionId, button: fromButton });
     }
 
-    function sendButton(button) { send(button.payload, button.title); }
+    function sendButton(button) { send(button.payload, button.title, true); }
 
     socket.on("connect", function () {
       ui.notice.textContent = "";
@@ -294,7 +295,7 @@
       var text = ui.input.value;
       if (!text.trim()) return;
       ui.input.value = "";
-      send(text, text);
+      send(text, text, false);
     });
     ui.restart.addEventListener("click", function () {
       state = { sessionId: null, messages: [] };
