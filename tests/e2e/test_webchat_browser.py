@@ -241,6 +241,24 @@ def test_keyboard_alone_reaches_the_input_sends_and_clicks_a_button(visitor: Vis
     assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
 
 
+def test_the_eligibility_check_can_be_completed_with_its_buttons(visitor: Visitor) -> None:
+    visitor.open()
+    reply = visitor.ask("check my eligibility")
+    for _ in range(8):  # seven questions at most
+        if "appear to meet all the requirements" in reply:
+            break
+        question = visitor.page.locator(".eg-message--bot").last
+        assert [b.strip() for b in question.locator(".eg-button").all_inner_texts()] == ["Yes", "No", "Not sure"]
+        reply = visitor.wait_for_reply(question.get_by_role("button", name="Yes", exact=True).click)
+    else:
+        pytest.fail(f"no eligibility result after eight answers; last reply: {reply}")
+    assert "not an official ECFMG determination" in reply
+    assert visitor.user_messages()[1:] == ["Yes"] * (len(visitor.user_messages()) - 1)
+    slots = visitor.tracker()["slots"]
+    assert (slots["eligibility_status"], slots["eligibility_missing"]) == ("meets_requirements", [])
+    visitor.screenshot("eligibility-result")
+
+
 def test_the_example_host_page_embeds_a_working_widget(visitor: Visitor) -> None:
     visitor.open("/chat/example")
     assert visitor.page.locator("aside .eg-widget").count() == 1
