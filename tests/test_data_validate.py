@@ -12,12 +12,13 @@ from bot.paths import PROJECT_ROOT
 # Rasa 3.6 warns about these although the data is right:
 # - retrieval intents must be listed in domain.yml for rules to use them, and the importer adds them
 #   again from the responses in the NLU data, then reports the merge as a duplicate;
-# - responses sent only by action_answer_faq (and utter_faq/*, which the ResponseSelector needs to
-#   train but which the action replaces with the live answer) appear in no rule.
+# - responses sent only by action_answer_faq and action_record_feedback (and utter_faq/*, which the
+#   ResponseSelector needs to train but which the action replaces with the live answer) appear in no rule.
 KNOWN_FALSE_POSITIVES = {
     "The following duplicated intents have been found across multiple domain files: faq, out_of_scope",
     *(f"The utterance '{name}' is not used in any story or rule." for name in (
-        "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_no_answer", "utter_something_went_wrong")),
+        "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_feedback_prompt", "utter_feedback_sorry",
+        "utter_feedback_thanks", "utter_no_answer", "utter_something_went_wrong")),
 }
 WARNING = re.compile(r"UserWarning: (.*?)(?:\n  More info at .*)?(?=\n\S|\n?\Z|\x1b)", re.S)
 
