@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.answering import checked_on, decide, faq_payload, source_links
+from bot.analytics import log_unanswered
+from bot.answering import Decision, checked_on, decide, faq_payload, faq_ranking, source_links
 from bot.errors import StoreNotReadyError
 from bot.store.db import make_session
 from bot.store.queries import answer_card, ensure_store_ready, questions_for, topic_choices
@@ -28,6 +29,9 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         decision = decide(tracker.latest_message)
+        if decision.kind != "answer":
+            log_unanswered(tracker.latest_message.get("text") or "", decision.kind,
+                           tracker.get_latest_input_channel(), _candidates(tracker, decision))
         try:
             with make_session() as session:
                 ensure_store_ready(session)
@@ -42,6 +46,15 @@ class ActionAnswerFaq(Action):
             return []
 
 
+def _candidates(tracker: Tracker, decision: Decision) -> list[tuple[str, float]]:
+    """The entries offered (did you mean) or, for no match, the nearest ones anyway."""
+    ranking = faq_ranking(tracker.latest_message)
+    if decision.entry_ids:
+        confidence = dict(ranking)
+        return [(entry_id, confidence.get(entry_id, 0.0)) for entry_id in decision.entry_ids]
+    return ranking
+
+
 def answer(dispatcher: CollectingDispatcher, session: Session, entry_id: str) -> list[dict[str, Any]]:
     card = answer_card(session, entry_id)
     if card is None:  # the model knows an entry that staff have since removed
@@ -51,6 +64,7 @@ def answer(dispatcher: CollectingDispatcher, session: Session, entry_id: str) ->
         checked=checked_on(card.checked),
         buttons=[{"title": question, "payload": faq_payload(rid)} for rid, question in card.related],
     )
+    dispatcher.utter_message(response="utter_feedback_prompt", entry_id=card.id)
     return [SlotSet("last_faq_id", card.id)]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import paths
 from bot.errors import KnowledgeError
 from bot.kb.model import Knowledge
-from bot.kb.validate import find_problems, load_checked
+from bot.kb.validate import find_problems, find_warnings, load_checked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,13 +44,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(root: Path) -> int:
     knowledge, problems = find_problems(root, date.today())
+    warnings = find_warnings(knowledge, date.today())
     for problem in problems:
         print(problem)
+    if warnings:
+        print(f"{chr(10) if problems else ''}Due for review (warnings: these do not stop publishing):")
+        for warning in warnings:
+            print(warning)
     if problems:
         print(f"\n{len(problems)} problem(s) found. Fix each line above, then run `python -m bot check` again.")
         return 1
-    print(f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
-          f"{len(knowledge.figures)} figures, {len(knowledge.terms)} glossary terms. No problems found.")
+    print(f"{chr(10) if warnings else ''}OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
+          f"{len(knowledge.figures)} figures, {len(knowledge.terms)} glossary terms. No problems found"
+          f"{f'; {len(warnings)} due for review (see above)' if warnings else ''}.")
     return 0
 
 

@@ -22,6 +22,7 @@ def entry_yaml(entry_id: str, phrasings: list[str], related: str, answer: str) -
         f"    sources:\n      - https://www.ecfmg.org/fees/\n"
         f"    checked: 2026-11-01\n"
         f"    related: [{related}]\n"
+        f"    owner: Fees desk\n"
     )
 
 
@@ -35,6 +36,9 @@ FIGURES = textwrap.dedent("""\
         checked: 2026-11-01
     """)
 
+SOURCES = "official_sites:\n  - ecfmg.org\n  - usmle.org\n  - state.gov\n"
+REVIEW = "review_every_months:\n  default: 6\n  fees: 3\n  figures: 3\n"
+
 GLOSSARY = textwrap.dedent("""\
     terms:
       - id: step2ck
@@ -46,7 +50,7 @@ GLOSSARY = textwrap.dedent("""\
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
-    """knowledge/ with two topics, one entry each, one figure and one glossary term: no problems."""
+    """knowledge/ with two topics, one entry each, one figure, one glossary term and the publishing rules."""
     root = tmp_path / "knowledge"
     (root / "faq").mkdir(parents=True)
     (root / "faq" / "fees.yml").write_text(
@@ -58,6 +62,8 @@ def knowledge_dir(tmp_path: Path) -> Path:
         + entry_yaml("visa_b", PHRASINGS_B, "fee_a", "It takes 4 to 6 weeks."))
     (root / "figures.yml").write_text(FIGURES)
     (root / "glossary.yml").write_text(GLOSSARY)
+    (root / "sources.yml").write_text(SOURCES)
+    (root / "review.yml").write_text(REVIEW)
     return root
 
 

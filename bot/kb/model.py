@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.kb.policy import Policy
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -31,6 +33,7 @@ class Entry:
     answer: str
     sources: tuple[str, ...]
     checked: date
+    owner: str
     related: tuple[str, ...]
     file: str
     line: int
@@ -70,6 +73,7 @@ class Knowledge:
     entries: dict[str, Entry] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
     # What could not be read: references into it are not reported, the cause is reported instead.
     unreadable_ids: set[str] = field(default_factory=set)
     unreadable_files: set[str] = field(default_factory=set)  # topic files
