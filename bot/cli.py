@@ -1,4 +1,4 @@
-"""`python -m bot check | generate | load-db | training-status | mark-trained | chat`."""
+"""`python -m bot check | generate | load-db | publish | review | training-status | mark-trained | serve | chat`."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +20,22 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("generate", help="write training data and the spaCy pipeline from knowledge/")
     load = commands.add_parser("load-db", help="load knowledge/ into the store the running bot reads")
     load.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    publish = commands.add_parser(
+        "publish", help="check, generate, retrain if needed and load knowledge/ into the running bot")
+    publish.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    publish.add_argument("--bot-url", default=None,
+                         help="the running bot to reload after retraining (default: BOT_URL or http://127.0.0.1:5005)")
+    review = commands.add_parser("review", help="what users asked that the bot could not answer, and 👎 feedback")
+    review.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    review.add_argument("--days", type=int, default=None, help="only questions from the last N days")
+    review.add_argument("--csv", type=Path, default=None, metavar="PATH", help="also write every open question as CSV")
+    review.add_argument("--html", type=Path, default=None, metavar="PATH", help="also write a report with charts")
+    review.add_argument("--mark-handled", type=int, nargs="+", default=[], metavar="ID",
+                        help="mark these questions (#12 in the report: 12) handled")
+    review.add_argument("--mark-entry", nargs="+", default=[], metavar="ENTRY_ID",
+                        help="mark everything about these entries handled ('none': questions near no entry)")
+    review.add_argument("--mark-out-of-scope", nargs="+", default=[], metavar="CATEGORY",
+                        help="mark the out-of-scope questions of these categories handled")
     commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
     commands.add_parser("mark-trained", help="record that models/ was trained from the current data")
     serve = commands.add_parser("serve", help="start the action server and the bot on 127.0.0.1")
@@ -34,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         "check": lambda: check(root),
         "generate": lambda: generate(root),
         "load-db": lambda: load_db(root, args.database_url or paths.database_url()),
+        "publish": lambda: _publish(root, args.database_url or paths.database_url(), args.bot_url or paths.bot_url()),
+        "review": lambda: _review(root, args),
         "training-status": training_status,
         "mark-trained": lambda: mark_trained(root),
         "serve": lambda: _serve(args.port, args.actions_port),
@@ -150,6 +168,18 @@ def mark_trained(root: Path) -> int:
     write_stamp(paths.models_dir(), training_inputs_fingerprint(paths.PROJECT_ROOT),
                 knowledge_training_fingerprint(knowledge))
     return 0
+
+
+def _publish(root: Path, url: str, bot_url: str) -> int:
+    from bot.publish import Project, publish
+
+    return publish(Project(paths.PROJECT_ROOT, root, url, bot_url), date.today())
+
+
+def _review(root: Path, args: argparse.Namespace) -> int:
+    from bot.review.command import run_review
+
+    return run_review(root, args.database_url or paths.database_url(), args)
 
 
 def _serve(port: int, actions_port: int) -> int:

@@ -132,9 +132,10 @@ def mark_questions_handled(session: Session, question_ids: list[int], at: dateti
 
 
 def mark_entry_handled(session: Session, entry_id: str | None, at: datetime) -> tuple[int, int]:
-    """Marks every open question nearest to entry_id (None: those near no entry) and its feedback.
-    Returns (questions, feedback votes) marked."""
-    questions = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None))
+    """Marks the open unanswered questions nearest to entry_id (None: those near no entry) and the
+    feedback on it; out-of-scope questions are marked by category. Returns (questions, votes) marked."""
+    questions = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
+                                                 UnansweredQuestion.kind != "out_of_scope")
     questions = questions.where(UnansweredQuestion.nearest_entry.is_(None) if entry_id is None
                                 else UnansweredQuestion.nearest_entry == entry_id)
     marked_questions = session.execute(questions.values(handled_at=at)).rowcount
@@ -144,3 +145,11 @@ def mark_entry_handled(session: Session, entry_id: str | None, at: datetime) -> 
                                              AnswerFeedback.entry_id == entry_id)
         marked_votes = session.execute(votes.values(handled_at=at)).rowcount
     return marked_questions, marked_votes
+
+
+def mark_out_of_scope_handled(session: Session, category: str, at: datetime) -> int:
+    """Marks the open out-of-scope questions of one category (e.g. medical_advice); returns how many."""
+    stmt = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
+                                            UnansweredQuestion.kind == "out_of_scope",
+                                            UnansweredQuestion.detail == category)
+    return session.execute(stmt.values(handled_at=at)).rowcount
