@@ -17,6 +17,7 @@ from bot.store.db import make_session
 from bot.store.queries import answer_card, ensure_store_ready, questions_for, topic_choices
 
 logger = logging.getLogger(__name__)
+NOT_ANSWERED = SlotSet("last_faq_id", None)
 
 
 class ActionAnswerFaq(Action):
@@ -29,27 +30,30 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         decision = decide(tracker.latest_message)
-        if decision.kind != "answer":
-            log_unanswered(tracker.latest_message.get("text") or "", decision.kind,
-                           tracker.get_latest_input_channel(), _candidates(tracker, decision))
         try:
             with make_session() as session:
                 ensure_store_ready(session)
                 if decision.kind == "answer":
-                    return answer(dispatcher, session, decision.entry_ids[0])
-                if decision.kind == "did_you_mean":
-                    return did_you_mean(dispatcher, session, list(decision.entry_ids))
-                return no_match(dispatcher, session)
+                    events = answer(dispatcher, session, decision.entry_ids[0])
+                elif decision.kind == "did_you_mean":
+                    events = did_you_mean(dispatcher, session, list(decision.entry_ids))
+                else:
+                    events = no_match(dispatcher, session)
         except (StoreNotReadyError, SQLAlchemyError):
             logger.exception("knowledge store unavailable for sender %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_something_went_wrong")
             return []
+        if NOT_ANSWERED in events:  # staff review every question the user did not get an answer to
+            shown = decision.kind if decision.kind != "answer" else "no_match"  # entry removed since training
+            log_unanswered(tracker.latest_message.get("text") or "", shown, tracker.get_latest_input_channel(),
+                           _candidates(tracker, decision))
+        return events
 
 
 def _candidates(tracker: Tracker, decision: Decision) -> list[tuple[str, float]]:
     """The entries offered (did you mean) or, for no match, the nearest ones anyway."""
     ranking = faq_ranking(tracker.latest_message)
-    if decision.entry_ids:
+    if decision.kind == "did_you_mean":
         confidence = dict(ranking)
         return [(entry_id, confidence.get(entry_id, 0.0)) for entry_id in decision.entry_ids]
     return ranking
@@ -74,10 +78,10 @@ def did_you_mean(dispatcher: CollectingDispatcher, session: Session, entry_ids: 
     if not buttons:
         return no_match(dispatcher, session)
     dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
-    return [SlotSet("last_faq_id", None)]
+    return [NOT_ANSWERED]
 
 
 def no_match(dispatcher: CollectingDispatcher, session: Session) -> list[dict[str, Any]]:
     buttons = [{"title": t.title, "payload": faq_payload(t.start_with)} for t in topic_choices(session)]
     dispatcher.utter_message(response="utter_no_answer", buttons=buttons)
-    return [SlotSet("last_faq_id", None)]
+    return [NOT_ANSWERED]

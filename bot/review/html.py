@@ -21,6 +21,9 @@ h3 { margin: 1.4rem 0 .3rem; } .muted { color: #5b6b7c; } .summary { display: fl
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .95rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e4e9ee; vertical-align: top; }
 th { background: #f3f6f9; } code { background: #eef2f6; padding: .05rem .3rem; border-radius: .25rem; }
+table.questions { table-layout: fixed; } table.questions th:nth-child(1) { width: 4rem; }
+table.questions th:nth-child(2) { width: 10rem; } table.questions th:nth-child(3) { width: 6rem; }
+table.questions th:nth-child(4) { width: 7rem; }
 .kind { font-size: .8rem; padding: .05rem .4rem; border-radius: .6rem; color: white; white-space: nowrap; }
 """
 
@@ -55,7 +58,7 @@ def render_html(review: Review) -> str:
 def _summary(review: Review) -> str:
     kinds = review.kinds
     cards = [("open questions", sum(kinds.values()))] + [(label, kinds[k]) for k, label in KIND_LABELS.items()]
-    cards += [("👎 on answers", sum(f.unhelpful for f in review.feedback)),
+    cards += [("answers rated not helpful (👎)", sum(f.unhelpful for f in review.feedback)),
               ("eligibility checks", sum(review.eligibility.values()))]
     return "<div class='summary'>" + "".join(
         f"<div class='card'><b>{count}</b>{escape(label)}</div>" for label, count in cards) + "</div>"
@@ -141,7 +144,7 @@ def _cluster(cluster: Cluster) -> str:
     more_note = f"<p class='muted'>… and {more} more (all are in the CSV export).</p>" if more > 0 else ""
     key = cluster.entry.id if cluster.entry else NO_ENTRY
     return (f"<p>{head} — {len(cluster.questions)} question(s)</p>"
-            "<table><tr><th>#</th><th>asked (UTC)</th><th>channel</th><th>bot</th><th>question</th></tr>"
+            "<table class='questions'><tr><th>#</th><th>asked (UTC)</th><th>channel</th><th>bot</th><th>question</th></tr>"
             f"{rows}</table>{more_note}<p class='muted'>Done? <code>python -m bot review --mark-entry {escape(key)}</code></p>")
 
 
