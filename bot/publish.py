@@ -29,9 +29,9 @@ from bot.cli import describe_changes
 from bot.errors import KnowledgeError
 from bot.kb.fingerprint import (knowledge_training_fingerprint, model_is_current, read_stamp,
                                 training_inputs_fingerprint, write_stamp)
-from bot.kb.generate import write_training_data
+from bot.kb.generate import write_if_changed, write_training_data
 from bot.kb.model import Knowledge
-from bot.kb.spacy_pipeline import write_pipeline
+from bot.kb.spacy_pipeline import install_tree, write_pipeline
 from bot.kb.validate import find_warnings, load_checked
 from bot.paths import PROJECT_ROOT
 from bot.store.db import make_session
@@ -127,7 +127,7 @@ def publish(project: Project, today: date, trainer: Trainer = rasa_trainer,
             if model is None:
                 return 1
         _load_store(project, knowledge)
-        _generate(knowledge, project.generated_dir, project.spacy_dir)
+        _install_generated(staged, project)
         if model is not None:
             _install_model(model, project, inputs, knowledge_training_fingerprint(knowledge))
     say(f"Store: the new content is live in {project.database_url.split('@')[-1]}.")
@@ -163,6 +163,13 @@ def _train(project: Project, staged: Path, trainer: Trainer, say: Callable[[str]
 def _generate(knowledge: Knowledge, generated_dir: Path, spacy_dir: Path) -> None:
     write_training_data(knowledge, generated_dir)
     write_pipeline(knowledge.terms, spacy_dir)
+
+
+def _install_generated(staged: Path, project: Project) -> None:
+    """The files training used become the live ones: each written whole, unchanged ones left alone."""
+    for path in sorted((staged / "data" / "nlu" / "generated").glob("*.yml")):
+        write_if_changed(project.generated_dir / path.name, path.read_text(encoding="utf-8"))
+    install_tree(staged / "build" / "spacy", project.spacy_dir)
 
 
 def _live_digests(url: str) -> dict[str, str]:
