@@ -144,8 +144,8 @@ def retraining_advice(trained_fingerprint: str | None, current_fingerprint: str)
         return "There is no trained model yet: run `make train` (or `make run`, which trains when needed)."
     if trained_fingerprint != current_fingerprint:
         return ("Answers, sources, dates and figures are live now, but questions, phrasings, entries or the "
-                "glossary changed since the model was trained: run `make train` and restart the bot "
-                "so it recognises them.")
+                "glossary changed since the model was trained: run `python -m bot publish`, which retrains "
+                "and switches the running bot to the new model.")
     return "No retraining needed: the bot gives the new answers from its next reply, without a restart."
 
 
