@@ -22,7 +22,7 @@ def test_greeting(conversation: Conversation) -> None:
 
 
 def test_faq_answer_shows_source_checked_date_and_related_buttons(conversation: Conversation) -> None:
-    message, feedback_prompt = conversation.say("how much is the application for ecfmg certification")
+    message, feedback_prompt = conversation.say("what does the ecfmg certification application cost")
     assert conversation.tracker()["slots"]["last_faq_id"] == "fee_certification_application"
     assert "US$160 (as of January 2022" in message["text"]
     assert re.search(r"\nSource: \[[^\]]+\]\(https://[^)]+\)", message["text"])

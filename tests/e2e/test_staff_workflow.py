@@ -3,6 +3,7 @@ feedback under answers, and unanswered questions kept (redacted) for review."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tarfile
 import urllib.request
@@ -43,8 +44,11 @@ def project(tmp_path_factory: pytest.TempPathFactory, bot_env: dict[str, str], r
     root = tmp_path_factory.mktemp("publish-project")
     for name in ("config.yml", "domain.yml"):
         shutil.copy(PROJECT_ROOT / name, root / name)
-    for name in ("data", "build/spacy", "models"):
+    for name in ("data", "build/spacy"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
+    (root / "models").mkdir()
+    os.link(PROJECT_ROOT / "models" / "ecfmg-guide.tar.gz", root / "models" / "ecfmg-guide.tar.gz")  # 150 MB
+    shutil.copy(PROJECT_ROOT / "models" / "trained-from.json", root / "models" / "trained-from.json")
     return Project(root, Path(bot_env["BOT_KNOWLEDGE_DIR"]), bot_env["BOT_DATABASE_URL"], running_bot.url)
 
 
@@ -74,7 +78,7 @@ def retrained_copy_of_current_model(staged: Path, log: Path) -> Path:
     metadata_file.write_text(json.dumps(metadata))
     model = staged / "models" / "ecfmg-guide.tar.gz"
     model.parent.mkdir(exist_ok=True)
-    with tarfile.open(model, "w:gz") as archive:
+    with tarfile.open(model, "w:gz", compresslevel=1) as archive:
         for item in sorted(unpacked.iterdir()):
             archive.add(item, arcname=item.name)
     return model
@@ -140,14 +144,16 @@ def test_failed_training_leaves_the_running_model_and_answers(
         conversation: Conversation, project: Project, running_bot: RunningBot, j1_file: Path) -> None:
     before = status(running_bot)["model_id"]
     model_bytes = project.model_file.read_bytes()
+    new_phrasing = "j1 waiver grounds for a nephrologist starting in 2031"
+    assert new_phrasing not in (project.generated_dir / "faq.yml").read_text()
     j1_file.write_text(j1_file.read_text().replace(WAIVER_LINE, "Not yet: five grounds.").replace(
-        "    also_asked:\n", "    also_asked:\n      - j1 waiver grounds list for a cardiologist\n", 1))
+        "    also_asked:\n", f"    also_asked:\n      - {new_phrasing}\n", 1))
     code, out = run_publish(project, failing_training)
     assert code == 1
     assert out[-1].startswith("Nothing was published: the bot still gives the old answers.")
     assert status(running_bot)["model_id"] == before
     assert project.model_file.read_bytes() == model_bytes
-    assert "cardiologist" not in (project.generated_dir / "faq.yml").read_text()
+    assert new_phrasing not in (project.generated_dir / "faq.yml").read_text()
     assert WAIVER_LINE in texts(conversation.say(OPEN_WAIVER))
 
 
