@@ -6,8 +6,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install web-assets chromium check generate load-db validate train run chat test lock bench-answers \
-	bench-eligibility
+.PHONY: install web-assets chromium check generate load-db publish review validate train run chat test lock \
+	bench-answers bench-eligibility
 
 install: .venv/.synced
 
@@ -34,6 +34,12 @@ generate: check
 
 load-db: generate
 	$(PY) -m bot load-db
+
+publish: install
+	$(PY) -m bot publish
+
+review: install
+	$(PY) -m bot review
 
 validate: generate
 	$(RASA) data validate --fail-on-warnings

@@ -1,4 +1,5 @@
-"""`python -m bot check | generate | load-db | training-status | mark-trained | serve | chat | telegram-webhook`."""
+"""`python -m bot check | generate | load-db | publish | review | training-status | mark-trained | serve | chat |
+telegram-webhook`."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ from pathlib import Path
 from bot import paths
 from bot.errors import KnowledgeError
 from bot.kb.model import Knowledge
-from bot.kb.validate import find_problems, load_checked
+from bot.kb.validate import find_problems, find_warnings, load_checked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,22 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("generate", help="write training data and the spaCy pipeline from knowledge/")
     load = commands.add_parser("load-db", help="load knowledge/ into the store the running bot reads")
     load.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    publish = commands.add_parser(
+        "publish", help="check, generate, retrain if needed and load knowledge/ into the running bot")
+    publish.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    publish.add_argument("--bot-url", default=None,
+                         help="the running bot to reload after retraining (default: BOT_URL or http://127.0.0.1:5005)")
+    review = commands.add_parser("review", help="what users asked that the bot could not answer, and 👎 feedback")
+    review.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
+    review.add_argument("--days", type=int, default=None, help="only questions from the last N days")
+    review.add_argument("--csv", type=Path, default=None, metavar="PATH", help="also write every open question as CSV")
+    review.add_argument("--html", type=Path, default=None, metavar="PATH", help="also write a report with charts")
+    review.add_argument("--mark-handled", type=int, nargs="+", default=[], metavar="ID",
+                        help="mark these questions (#12 in the report: 12) handled")
+    review.add_argument("--mark-entry", nargs="+", default=[], metavar="ENTRY_ID",
+                        help="mark everything about these entries handled ('none': questions near no entry)")
+    review.add_argument("--mark-out-of-scope", nargs="+", default=[], metavar="CATEGORY",
+                        help="mark the out-of-scope questions of these categories handled")
     commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
     mark = commands.add_parser("mark-trained", help="record what the current data is, for the model trained from it")
     mark.add_argument("--stamp", type=Path, default=None,
@@ -38,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         "check": lambda: check(root),
         "generate": lambda: generate(root),
         "load-db": lambda: load_db(root, args.database_url or paths.database_url()),
+        "publish": lambda: _publish(root, args.database_url or paths.database_url(), args.bot_url or paths.bot_url()),
+        "review": lambda: _review(root, args),
         "training-status": training_status,
         "mark-trained": lambda: mark_trained(root, args.stamp),
         "serve": lambda: _serve(args.port, args.actions_port),
@@ -49,13 +68,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(root: Path) -> int:
     knowledge, problems = find_problems(root, date.today())
+    warnings = find_warnings(knowledge, date.today())
     for problem in problems:
         print(problem)
+    if warnings:
+        print(f"{chr(10) if problems else ''}Due for review (warnings: these do not stop publishing):")
+        for warning in warnings:
+            print(warning)
     if problems:
         print(f"\n{len(problems)} problem(s) found. Fix each line above, then run `python -m bot check` again.")
         return 1
-    print(f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
-          f"{len(knowledge.figures)} figures, {len(knowledge.terms)} glossary terms. No problems found.")
+    print(f"{chr(10) if warnings else ''}OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
+          f"{len(knowledge.figures)} figures, {len(knowledge.terms)} glossary terms. No problems found"
+          f"{f'; {len(warnings)} due for review (see above)' if warnings else ''}.")
     return 0
 
 
@@ -125,8 +150,8 @@ def retraining_advice(trained_fingerprint: str | None, current_fingerprint: str)
         return "There is no trained model yet: run `make train` (or `make run`, which trains when needed)."
     if trained_fingerprint != current_fingerprint:
         return ("Answers, sources, dates and figures are live now, but questions, phrasings, entries or the "
-                "glossary changed since the model was trained: run `make train` and restart the bot "
-                "so it recognises them.")
+                "glossary changed since the model was trained: run `python -m bot publish`, which retrains "
+                "and switches the running bot to the new model.")
     return "No retraining needed: the bot gives the new answers from its next reply, without a restart."
 
 
@@ -150,6 +175,18 @@ def mark_trained(root: Path, stamp: Path | None) -> int:
     write_stamp(stamp or paths.models_dir() / STAMP_NAME, training_inputs_fingerprint(paths.PROJECT_ROOT),
                 knowledge_training_fingerprint(knowledge))
     return 0
+
+
+def _publish(root: Path, url: str, bot_url: str) -> int:
+    from bot.publish import Project, publish
+
+    return publish(Project(paths.PROJECT_ROOT, root, url, bot_url), date.today())
+
+
+def _review(root: Path, args: argparse.Namespace) -> int:
+    from bot.review.command import run_review
+
+    return run_review(root, args.database_url or paths.database_url(), args)
 
 
 def _serve(port: int, actions_port: int) -> int:

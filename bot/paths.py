@@ -29,3 +29,8 @@ def default_database_url() -> str:
 
 def database_url() -> str:
     return os.environ.get("BOT_DATABASE_URL") or default_database_url()
+
+
+def bot_url() -> str:
+    """The running bot's HTTP API, which publish asks to load a new model."""
+    return os.environ.get("BOT_URL") or "http://127.0.0.1:5005"

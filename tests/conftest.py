@@ -22,6 +22,7 @@ def entry_yaml(entry_id: str, phrasings: list[str], related: str, answer: str) -
         f"    sources:\n      - https://www.ecfmg.org/fees/\n"
         f"    checked: 2026-11-01\n"
         f"    related: [{related}]\n"
+        f"    owner: Fees desk\n"
     )
 
 
@@ -34,6 +35,9 @@ FIGURES = textwrap.dedent("""\
         source: https://www.ecfmg.org/fees/
         checked: 2026-11-01
     """)
+
+SOURCES = "official_sites:\n  - ecfmg.org\n  - usmle.org\n  - state.gov\n"
+REVIEW = "review_every_months:\n  default: 6\n  fees: 3\n  figures: 3\n"
 
 GLOSSARY = textwrap.dedent("""\
     terms:
@@ -66,13 +70,13 @@ ELIGIBILITY = textwrap.dedent("""\
       - {when: {school_listed: "no"}, status: not_eligible, missing: [school]}
     requirements:
       - {id: school, title: A listed school, met_if: [{school_listed: "yes"}], next_step: Check it., fee: none,
-         link: https://www.wdoms.org}
+         link: https://www.ecfmg.org/certification/}
       - {id: graduation, title: Graduation, met_if: [{graduated: "yes"}], next_step: Graduate., fee: none,
          link: https://www.ecfmg.org/}
       - {id: step1, title: Step 1, met_if: [{step1_passed: "yes"}], next_step: Pass it., fee: "{fee_application}",
-         link: https://www.usmle.org/}
+         link: https://www.ecfmg.org/fees/}
       - {id: step2ck, title: Step 2 CK, met_if: [{step2ck_passed: "yes"}], next_step: Pass it., fee: none,
-         link: https://www.usmle.org/}
+         link: https://www.ecfmg.org/exams/}
       - {id: clinical_skills, title: Clinical skills, met_if: [{step2cs_passed: "yes"}, {pathway_met: "yes", oet_passed: "yes"}],
          next_step: Apply for a Pathway., fee: none, link: https://www.ecfmg.org/}
       - {id: oet, title: OET, met_if: [{step2cs_passed: "yes"}, {oet_passed: "yes"}], next_step: Take OET., fee: none,
@@ -82,8 +86,8 @@ ELIGIBILITY = textwrap.dedent("""\
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
-    """knowledge/ with two topics, one entry each, one figure, one glossary term and an eligibility
-    check: no problems."""
+    """knowledge/ with two topics, one entry each, one figure, one glossary term, the publishing rules
+    and an eligibility check: no problems."""
     root = tmp_path / "knowledge"
     (root / "faq").mkdir(parents=True)
     (root / "faq" / "fees.yml").write_text(
@@ -96,6 +100,8 @@ def knowledge_dir(tmp_path: Path) -> Path:
     (root / "figures.yml").write_text(FIGURES)
     (root / "glossary.yml").write_text(GLOSSARY)
     (root / "eligibility.yml").write_text(ELIGIBILITY)
+    (root / "sources.yml").write_text(SOURCES)
+    (root / "review.yml").write_text(REVIEW)
     return root
 
 

@@ -18,6 +18,7 @@ from bot.paths import PROJECT_ROOT
 #   form's questions, which the form sends itself.
 SENT_BY_ACTIONS = (
     "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_no_answer", "utter_something_went_wrong",
+    "utter_feedback_prompt", "utter_feedback_sorry", "utter_feedback_thanks",
     "utter_eligibility_all_oet_parts", "utter_eligibility_cancelled", "utter_eligibility_correction_noted",
     "utter_eligibility_disclaimer", "utter_eligibility_how_to_find_out", "utter_eligibility_no_check_yet",
     "utter_eligibility_not_understood", "utter_eligibility_open_requirement", "utter_eligibility_result_in_progress",

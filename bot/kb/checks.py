@@ -1,20 +1,29 @@
 """Content rules for the knowledge base; each broken rule becomes a `file:line: what. fix.` problem."""
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlparse
 
 from bot.errors import Problem
 from bot.kb.model import Entry, Knowledge
+from bot.kb.policy import DEFAULT_KEY, FIGURES_KEY, SOURCES_FILE
 from bot.kb.render import FIGURE_REF, MARKDOWN_LINK, word_count
 
 MIN_PHRASINGS = 12
 MAX_ANSWER_WORDS = 120
 GLOSSARY_LABELS = ("document", "exam", "organization", "portal", "program", "term", "visa")
-BROKEN_LINK = re.compile(r"\[[^\]]*\]\([^)]*$|\[[^\]]*\]\s+\(|\]\([^)]*\s[^)]*\)")
+BROKEN_LINK = re.compile(r"\[[^\]]*\]\([^)]*$|\[[^\]]*\]\s+\(|\]\([^)]*\s[^)]*\)|\[\s*\]\([^)]*\)|\[[^\]]*\]\(\s*\)")
+# Words that do not change what a phrasing asks: two entries' phrasings differing only in these clash.
+FILLER_WORDS = frozenset(
+    "a about an and any are at can could do does for i in is it its me my of on or please pls plz some "
+    "that the this to".split())
+TYPO_SIMILARITY = 0.8  # two words this alike (difflib ratio) are the same word misspelt, e.g. fee / fees
+SITE_SIMILARITY = 0.8
 
 
 def check_knowledge(knowledge: Knowledge, today: date) -> list[Problem]:
@@ -23,9 +32,11 @@ def check_knowledge(knowledge: Knowledge, today: date) -> list[Problem]:
     for entry in knowledge.entries.values():
         problems += _check_entry(entry, knowledge, today)
     problems += _check_duplicate_phrasings(knowledge)
+    problems += _check_near_duplicate_phrasings(knowledge)
     problems += _check_topics(knowledge)
     problems += _check_figures(knowledge, today)
     problems += _check_glossary(knowledge)
+    problems += _check_review_topics(knowledge)
     return problems
 
 
@@ -33,11 +44,6 @@ def normalise_phrasing(text: str) -> str:
     """Folds case, curly quotes and punctuation, so copies pasted from Word still match."""
     text = text.lower().replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(re.sub(r"[^\w' ]+", " ", text).split())
-
-
-def is_https_url(text: str) -> bool:
-    parsed = urlparse(text)
-    return parsed.scheme == "https" and "." in parsed.netloc and " " not in text
 
 
 def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Problem]:
@@ -69,11 +75,14 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
     if re.search(r"[{}]", FIGURE_REF.sub("", entry.answer)):
         report("answer", "has a '{' or '}' that is not part of a figure name",
                "Write figures as {name} with a name from knowledge/figures.yml, or remove the brace")
-    _check_links(entry, report)
+    _check_links(entry, knowledge, report)
+    if not entry.sources:
+        report("sources", "has no official source",
+               "Add under 'sources:' the official https address(es) the answer is based on")
     for source in entry.sources:
-        if not is_https_url(source):
-            report("sources", f"has the source '{source}', which is not an https web address",
-                   "Write the full official address, starting with https://")
+        problem = address_problem(source, knowledge)
+        if problem:
+            report("sources", f"has the source '{source}', {problem[0]}", problem[1])
     if entry.checked > today:
         report("checked", f"has 'checked' {entry.checked.isoformat()}, which is in the future",
                "Use the date you last checked the answer against its sources (today or earlier)")
@@ -88,14 +97,52 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
     return found
 
 
-def _check_links(entry: Entry, report: Callable[[str, str, str], None]) -> None:
+def _check_links(entry: Entry, knowledge: Knowledge, report: Callable[[str, str, str], None]) -> None:
     for match in BROKEN_LINK.finditer(entry.answer):
         report("answer", f"has a broken link '{match.group(0).strip()}'",
                "Write links as [text shown](https://address) with no spaces inside the brackets")
     for text, url in MARKDOWN_LINK.findall(entry.answer):
-        if not is_https_url(url):
-            report("answer", f"links '{text}' to '{url}', which is not an https web address",
-                   "Use the full official address, starting with https://")
+        problem = address_problem(url, knowledge)
+        if problem:
+            report("answer", f"links '{text}' to '{url}', {problem[0]}", problem[1])
+
+
+def address_problem(url: str, knowledge: Knowledge) -> tuple[str, str] | None:
+    """(what is wrong, what to do) if url is not an https page on an official site, else None."""
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").lower() if parsed.scheme in ("http", "https") else ""
+    if not host or "." not in host or " " in url:
+        return "which is not an https web address", "Write the full official address, starting with https://"
+    sites = knowledge.policy.official_sites
+    if knowledge.policy.readable and not on_official_site(host, sites):
+        likely = _likely_site(host, sites)
+        if likely:
+            corrected = url.replace(parsed.netloc, parsed.netloc.lower().replace(likely[0], likely[1]), 1)
+            corrected = "https" + corrected[len(parsed.scheme):]
+            return (f"whose site '{host}' is not an official site",
+                    f"Did you mean '{corrected}'? Correct the address")
+        return (f"whose site '{host}' is not on the list of official sites in knowledge/{SOURCES_FILE}",
+                f"Use a page on an official site; if '{host.removeprefix('www.')}' is official, add it to "
+                f"knowledge/{SOURCES_FILE}")
+    if parsed.scheme != "https":
+        return "which is not a secure https address", f"Write it as '{'https' + url[len(parsed.scheme):]}'"
+    return None
+
+
+def on_official_site(host: str, sites: tuple[str, ...]) -> bool:
+    return any(host == site or host.endswith(f".{site}") for site in sites)
+
+
+def _likely_site(host: str, sites: tuple[str, ...]) -> tuple[str, str] | None:
+    """(the mistyped end of host, the official site it was meant to be), e.g. ('ecmfg.org', 'ecfmg.org')."""
+    best: tuple[float, str, str] | None = None
+    for site in sites:
+        tail = ".".join(host.split(".")[-len(site.split(".")):])
+        same_name = tail.split(".")[0] == site.split(".")[0]  # ecfmg.com for ecfmg.org
+        score = 1.0 if same_name else difflib.SequenceMatcher(None, tail, site).ratio()
+        if score >= SITE_SIMILARITY and (best is None or score > best[0]):
+            best = (score, tail, site)
+    return (best[1], best[2]) if best else None
 
 
 def _check_duplicate_phrasings(knowledge: Knowledge) -> list[Problem]:
@@ -117,6 +164,122 @@ def _check_duplicate_phrasings(knowledge: Knowledge) -> list[Problem]:
     return found
 
 
+def content_words(phrasing: str) -> tuple[str, ...]:
+    return tuple(w for w in normalise_phrasing(phrasing).split() if w not in FILLER_WORDS)
+
+
+def _check_near_duplicate_phrasings(knowledge: Knowledge) -> list[Problem]:
+    """Phrasings of two entries that differ only in filler words ('the', 'my') or in the spelling of
+    one word ('fee' / 'fees'). Whole-string similarity is not used: 'step 1' and 'step 3' are
+    different questions however alike the strings look."""
+    by_words: dict[tuple[str, ...], list[Phrasing]] = {}
+    by_masked: dict[tuple[str, ...], list[tuple[Phrasing, str]]] = {}
+    for entry in knowledge.entries.values():
+        for field_name, text in [("question", entry.question)] + [(f"also_asked:{p}", p) for p in entry.also_asked]:
+            phrasing = Phrasing(entry, field_name, text)
+            words = content_words(text)
+            by_words.setdefault(words, []).append(phrasing)
+            for i, word in enumerate(words):
+                if len(word) >= 3 and not any(ch.isdigit() for ch in word):
+                    by_masked.setdefault(words[:i] + ("*",) + words[i + 1:], []).append((phrasing, word))
+    pairs: dict[tuple[str, str], tuple[Phrasing, Phrasing]] = {}
+    for group in by_words.values():
+        for first, second in _pairs_of_different_entries(group):
+            if normalise_phrasing(first.text) != normalise_phrasing(second.text):  # exact copies: reported already
+                pairs.setdefault(_pair_key(first, second), (first, second))
+    for group in by_masked.values():
+        for (first, first_word), (second, second_word) in _pairs_of_different_entries(group, key=lambda g: g[0]):
+            if first_word != second_word and \
+                    difflib.SequenceMatcher(None, first_word, second_word).ratio() >= TYPO_SIMILARITY:
+                pairs.setdefault(_pair_key(first, second), (first, second))
+    return [_near_duplicate_problem(first, second) for first, second in pairs.values()]
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    entry: Entry
+    field: str  # 'question' or 'also_asked:<text>', for its line
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.entry.file}:{self.entry.line_of(self.field)}"
+
+
+def _pairs_of_different_entries(group: list, key: Callable = lambda item: item):
+    for i, first in enumerate(group):
+        for second in group[i + 1:]:
+            if key(first).entry.id != key(second).entry.id:
+                yield first, second
+
+
+def _pair_key(first: Phrasing, second: Phrasing) -> tuple[str, str]:
+    return tuple(sorted((f"{first.entry.id}/{first.field}", f"{second.entry.id}/{second.field}")))
+
+
+def _near_duplicate_problem(first: Phrasing, second: Phrasing) -> Problem:
+    """Reported at the later of the two, naming the earlier: the later one is usually the new edit."""
+    earlier, later = sorted([first, second], key=lambda p: (p.entry.file, p.entry.line_of(p.field)))
+    return Problem(
+        later.entry.file, later.entry.line_of(later.field),
+        f"the phrasing '{later.text}' of entry '{later.entry.id}' is nearly the same as '{earlier.text}' "
+        f"of entry '{earlier.entry.id}' ({earlier.where}); they differ only in {_difference(later.text, earlier.text)}",
+        "Keep the question under the one entry it belongs to, or reword it so it clearly asks something different")
+
+
+def _difference(text: str, other: str) -> str:
+    words, other_words = content_words(text), content_words(other)
+    if words == other_words:
+        extra = sorted(set(normalise_phrasing(text).split()) ^ set(normalise_phrasing(other).split()))
+        return ", ".join(f"'{w}'" for w in extra) if extra else "punctuation"
+    [(mine, theirs)] = [(a, b) for a, b in zip(words, other_words) if a != b]
+    return f"the spelling of '{mine}' / '{theirs}'"
+
+
+def _check_review_topics(knowledge: Knowledge) -> list[Problem]:
+    policy = knowledge.policy
+    known = {t.id for t in knowledge.topics} | {DEFAULT_KEY, FIGURES_KEY}
+    if knowledge.unreadable_files or not knowledge.topics:
+        return []
+    return [Problem(policy.review_file, policy.review_lines[key],
+                    f"the review interval '{key}' is not a topic",
+                    f"Use a topic id from knowledge/faq/ ({', '.join(sorted(t.id for t in knowledge.topics))}), "
+                    f"'{FIGURES_KEY}' or '{DEFAULT_KEY}'")
+            for key in policy.review_months if key not in known]
+
+
+def review_warnings(knowledge: Knowledge, today: date) -> list[Problem]:
+    """Entries and figures whose 'checked' date is older than their review interval (knowledge/review.yml)."""
+    found = []
+    policy = knowledge.policy
+    for entry in knowledge.entries.values():
+        months = policy.months_for(entry.topic)
+        interval = entry.topic if entry.topic in policy.review_months else DEFAULT_KEY
+        if add_months(entry.checked, months) < today:
+            found.append(Problem(
+                entry.file, entry.line_of("checked"),
+                f"entry '{entry.id}' was last checked on {entry.checked.isoformat()}, more than {months} months ago "
+                f"(review interval '{interval}' in {policy.review_file})",
+                f"{entry.owner}: check the answer against its sources, then set 'checked' to that day"))
+    months = policy.months_for(FIGURES_KEY)
+    interval = FIGURES_KEY if FIGURES_KEY in policy.review_months else DEFAULT_KEY
+    for figure in knowledge.figures.values():
+        if add_months(figure.checked, months) < today:
+            found.append(Problem(
+                figure.file, figure.line,
+                f"figure '{figure.name}' was last checked on {figure.checked.isoformat()}, more than {months} months "
+                f"ago (review interval '{interval}' in {policy.review_file})",
+                "Check the value against its source, then set 'checked' to that day"))
+    return sorted(found)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day months later, or that month's last day (31 August + 6 months = 28 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def _check_topics(knowledge: Knowledge) -> list[Problem]:
     found = []
     seen: dict[str, str] = {}
@@ -135,10 +298,10 @@ def _check_topics(knowledge: Knowledge) -> list[Problem]:
 def _check_figures(knowledge: Knowledge, today: date) -> list[Problem]:
     found = []
     for figure in knowledge.figures.values():
-        if not is_https_url(figure.source):
+        problem = address_problem(figure.source, knowledge)
+        if problem:
             found.append(Problem(figure.file, figure.line,
-                                 f"figure '{figure.name}' has the source '{figure.source}', which is not an https web address",
-                                 "Write the full official address, starting with https://"))
+                                 f"figure '{figure.name}' has the source '{figure.source}', {problem[0]}", problem[1]))
         if figure.checked > today:
             found.append(Problem(figure.file, figure.line,
                                  f"figure '{figure.name}' has 'checked' {figure.checked.isoformat()}, which is in the future",

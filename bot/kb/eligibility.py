@@ -11,9 +11,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.eligibility.rules import (ANSWER_VALUES, REQUIREMENT_IDS, SLOTS, STATUSES, Condition, EligibilityRules,
                                    Question, Requirement, Stop)
 from bot.errors import Problem
-from bot.kb.checks import is_https_url
+from bot.kb.checks import address_problem
 from bot.kb.fields import FieldReader, as_mapping
-from bot.kb.model import Figure
+from bot.kb.model import Knowledge
 from bot.kb.render import FIGURE_REF, MARKDOWN_LINK
 from bot.kb.yamlfile import display_name, item_line, key_line, read_yaml
 
@@ -25,9 +25,8 @@ OET_PARTS = ("listening", "reading", "speaking", "writing")
 HINT = "See the layout in knowledge/README.md (\"The eligibility check\")"
 
 
-def load_eligibility(root: Path, figures: dict[str, Figure], figures_readable: bool,
-                     today: date) -> tuple[EligibilityRules | None, list[Problem]]:
-    """The rules with figures filled in, or None; and every problem found."""
+def load_eligibility(root: Path, knowledge: Knowledge, today: date) -> tuple[EligibilityRules | None, list[Problem]]:
+    """The rules with the knowledge's figures filled in, or None; and every problem found."""
     path = root / "eligibility.yml"
     shown = display_name(path, root)
     if not path.exists():
@@ -38,7 +37,7 @@ def load_eligibility(root: Path, figures: dict[str, Figure], figures_readable: b
     mapping = as_mapping(document, shown, 1, problems, "the file must be a set of fields", HINT)
     if mapping is None:
         return None, problems
-    reader = _Reader(shown, figures, figures_readable, problems)
+    reader = _Reader(shown, knowledge, problems)
     top = FieldReader(mapping, shown, "the eligibility file", problems)
     top.unknown_keys(FILE_FIELDS)
     checked = top.day("checked")
@@ -46,9 +45,9 @@ def load_eligibility(root: Path, figures: dict[str, Figure], figures_readable: b
         top.report("checked", f"'checked' is {checked.isoformat()}, which is in the future",
                    "Use the date you last checked these rules against the sources (today or earlier)")
     for source, line in top.text_list("sources", "with the official pages these rules follow", "source address") or []:
-        if not is_https_url(source):
-            problems.append(Problem(shown, line, f"the source '{source}' is not an https web address",
-                                    "Write the full official address, starting with https://"))
+        problem = address_problem(source, knowledge)
+        if problem:
+            problems.append(Problem(shown, line, f"the source '{source}' {problem[0]}", problem[1]))
     questions = reader.items(mapping, "questions", reader.question)
     requirements = reader.items(mapping, "requirements", reader.requirement)
     stops = reader.items(mapping, "stops", reader.stop, required=False)
@@ -62,11 +61,11 @@ def load_eligibility(root: Path, figures: dict[str, Figure], figures_readable: b
 class _Reader:
     """Field checks shared by questions, requirements and stops, with figures filled into texts."""
 
-    def __init__(self, shown: str, figures: dict[str, Figure], figures_readable: bool,
-                 problems: list[Problem]) -> None:
+    def __init__(self, shown: str, knowledge: Knowledge, problems: list[Problem]) -> None:
         self.shown = shown
-        self.figures = figures
-        self.figures_readable = figures_readable
+        self.knowledge = knowledge
+        self.figures = knowledge.figures
+        self.figures_readable = not (knowledge.figures_unreadable or knowledge.unreadable_figures)
         self.problems = problems
 
     def items(self, mapping: CommentedMap, key: str, read, required: bool = True) -> list[Any]:
@@ -124,9 +123,9 @@ class _Reader:
         if unknown:
             return None
         for label, url in MARKDOWN_LINK.findall(value):
-            if not is_https_url(url):
-                reader.report(key, f"{reader.what} links '{label}' to '{url}', which is not an https web address",
-                              "Use the full official address, starting with https://")
+            problem = address_problem(url, self.knowledge)
+            if problem:
+                reader.report(key, f"{reader.what} links '{label}' to '{url}', {problem[0]}", problem[1])
         return FIGURE_REF.sub(lambda m: self.figures[m.group(1)].rendered(), " ".join(value.split()))
 
     def conditions(self, reader: FieldReader, key: str, required: bool) -> tuple[Condition, ...] | None:
@@ -192,9 +191,9 @@ class _Reader:
         next_step = self.text(reader, "next_step", "with what the user should do next")
         fee = self.text(reader, "fee", "with the fee, using a figure such as {fee_oet} where there is one")
         link = reader.text("link", "with the official page for this requirement")
-        if link is not None and not is_https_url(link):
-            reader.report("link", f"{reader.what} has the link '{link}', which is not an https web address",
-                          "Write the full official address, starting with https://")
+        problem = address_problem(link, self.knowledge) if link is not None else None
+        if problem:
+            reader.report("link", f"{reader.what} has the link '{link}', {problem[0]}", problem[1])
             link = None
         if None in (req_id, title, met_if, next_step, fee, link):
             return None

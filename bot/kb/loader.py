@@ -8,19 +8,21 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.errors import Problem
 from bot.kb.fields import FieldReader, as_mapping
 from bot.kb.model import Entry, Figure, Knowledge, Term, Topic
+from bot.kb.policy import load_policy
 from bot.kb.yamlfile import display_name, item_line, key_line, read_yaml
 
 TOPIC_FIELDS = ("topic", "title", "start_with", "entries")
-ENTRY_FIELDS = ("id", "question", "also_asked", "answer", "sources", "checked", "related")
+ENTRY_FIELDS = ("id", "question", "also_asked", "answer", "sources", "checked", "owner", "related")
 FIGURE_FIELDS = ("name", "value", "as_of", "caveat", "source", "checked")
 TERM_FIELDS = ("id", "label", "name", "variants")
 README_HINT = "Copy the layout of the example in knowledge/README.md"
 
 
 def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
-    """Everything under root (topic files in faq/, figures.yml, glossary.yml) and the problems found."""
-    knowledge = Knowledge()
-    problems: list[Problem] = []
+    """Everything under root (topic files in faq/, figures.yml, glossary.yml, sources.yml, review.yml)
+    and the problems found."""
+    policy, problems = load_policy(root)
+    knowledge = Knowledge(policy=policy)
     topic_files = sorted((root / "faq").glob("*.yml"))
     if not topic_files:
         problems.append(Problem(display_name(root / "faq", root), 1, "there are no topic files (*.yml) here",
@@ -97,9 +99,10 @@ def _read_entry(mapping: CommentedMap, shown: str, topic_id: str, problems: list
     answer = reader.text("answer", "followed by the answer text (use 'answer: |' and indent the text below)")
     sources = reader.text_list("sources", "with at least one official https address", "source address")
     checked = reader.day("checked")
+    owner = reader.text("owner", "with the team or role who keeps this answer right, e.g. 'owner: Fees desk'")
     related = reader.text_list("related", "with the ids of 2 to 4 follow-up entries, e.g. related: [fees_overview]",
                                "related id")
-    fields = (entry_id, question, also_asked, answer, sources, checked, related)
+    fields = (entry_id, question, also_asked, answer, sources, checked, owner, related)
     if any(value is None for value in fields):
         return None
     lines = {key: reader.line_of(key) for key in ENTRY_FIELDS}
@@ -107,7 +110,7 @@ def _read_entry(mapping: CommentedMap, shown: str, topic_id: str, problems: list
     return Entry(
         id=entry_id, topic=topic_id, question=question,
         also_asked=tuple(text for text, _ in also_asked), answer=answer,
-        sources=tuple(text for text, _ in sources), checked=checked,
+        sources=tuple(text for text, _ in sources), checked=checked, owner=owner,
         related=tuple(text for text, _ in related), file=shown, line=reader.line, field_lines=lines,
     )
 

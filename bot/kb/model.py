@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.eligibility.rules import EligibilityRules
+from bot.kb.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Entry:
     answer: str
     sources: tuple[str, ...]
     checked: date
+    owner: str
     related: tuple[str, ...]
     file: str
     line: int
@@ -72,6 +74,7 @@ class Knowledge:
     entries: dict[str, Entry] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
     eligibility: EligibilityRules | None = None
     # What could not be read: references into it are not reported, the cause is reported instead.
     unreadable_ids: set[str] = field(default_factory=set)

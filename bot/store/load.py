@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.kb.model import Entry as KbEntry
 from bot.kb.model import Knowledge
 from bot.kb.render import render_answer
 from bot.store import models
@@ -27,11 +28,9 @@ def replace_knowledge(session: Session, knowledge: Knowledge, training_fingerpri
     session.flush()
     for entry in sorted(knowledge.entries.values(), key=lambda e: e.id):
         answer = render_answer(entry, knowledge.figures)
-        shown = [entry.question, answer, entry.checked.isoformat(), list(entry.sources), list(entry.related)]
         session.add(models.Entry(
             id=entry.id, topic_id=entry.topic, question=entry.question, answer=answer,
-            checked=entry.checked, origin=entry.origin,
-            digest=hashlib.sha256(json.dumps(shown).encode()).hexdigest(),
+            checked=entry.checked, origin=entry.origin, digest=_digest(entry, answer),
             sources=[models.Source(position=i, url=url) for i, url in enumerate(entry.sources)],
             related=[models.Related(position=i, related_id=rid) for i, rid in enumerate(entry.related)],
         ))
@@ -39,6 +38,16 @@ def replace_knowledge(session: Session, knowledge: Knowledge, training_fingerpri
         session.add(models.EligibilityRules(id=1, rules_json=knowledge.eligibility.to_json()))
     session.add(models.Meta(key="loaded_at", value=datetime.now(timezone.utc).isoformat(timespec="seconds")))
     session.add(models.Meta(key="training_fingerprint", value=training_fingerprint))
+
+
+def _digest(entry: KbEntry, answer: str) -> str:
+    shown = [entry.question, answer, entry.checked.isoformat(), list(entry.sources), list(entry.related)]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
+def knowledge_digests(knowledge: Knowledge) -> dict[str, str]:
+    """id -> digest of what users would see once knowledge is loaded (same as entry_digests after)."""
+    return {e.id: _digest(e, render_answer(e, knowledge.figures)) for e in knowledge.entries.values()}
 
 
 def entry_digests(session: Session) -> dict[str, str]:

@@ -5,10 +5,14 @@ them. New tables are added with create_all; a change to an existing column needs
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, func, select
+from sqlalchemy import Column, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Session, declarative_base
+
+from bot.redact import redact
 
 UserDataBase = declarative_base()
 
@@ -25,6 +29,39 @@ class EligibilityOutcome(UserDataBase):
     created_at = Column(DateTime(timezone=True), nullable=False, index=True)
 
 
+class UnansweredQuestion(UserDataBase):
+    """A question the bot did not answer outright; the text is redacted before it is stored."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    asked_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    kind = Column(String(32), nullable=False, index=True)  # one of UNANSWERED_KINDS
+    detail = Column(String(64), nullable=False, default="")  # e.g. the out-of-scope category
+    text = Column(Text, nullable=False)
+    nearest_entry = Column(String(64), nullable=True, index=True)
+    candidates = Column(Text, nullable=False, default="[]")  # JSON [[entry id, confidence], ...], best first
+    handled_at = Column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class AnswerFeedback(UserDataBase):
+    """One 👍 or 👎 on an answer."""
+
+    __tablename__ = "answer_feedback"
+
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(String(64), nullable=False, index=True)
+    helpful = Column(Integer, nullable=False)  # 1 for 👍, 0 for 👎
+    channel = Column(String(32), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    handled_at = Column(DateTime(timezone=True), nullable=True)
+
+
+UNANSWERED_KINDS = ("no_match", "did_you_mean", "out_of_scope")
+MAX_STORED_CANDIDATES = 3
+
+
 def create_user_tables(session: Session) -> None:
     UserDataBase.metadata.create_all(session.get_bind())
 
@@ -39,3 +76,80 @@ def eligibility_status_counts(session: Session) -> dict[str, int]:
     """status -> how many checks ended that way."""
     stmt = select(EligibilityOutcome.status, func.count()).group_by(EligibilityOutcome.status)
     return dict(session.execute(stmt).all())
+
+
+def record_unanswered(session: Session, text: str, kind: str, channel: str,
+                      candidates: list[tuple[str, float]], at: datetime, detail: str = "") -> None:
+    """Stores the question with contact details and ID numbers redacted; candidates best first."""
+    if kind not in UNANSWERED_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of {UNANSWERED_KINDS}")
+    top = [[entry_id, round(confidence, 3)] for entry_id, confidence in candidates[:MAX_STORED_CANDIDATES]]
+    session.add(UnansweredQuestion(
+        asked_at=at, channel=channel or "unknown", kind=kind, detail=detail, text=redact(text),
+        nearest_entry=top[0][0] if top else None, candidates=json.dumps(top)))
+
+
+def record_feedback(session: Session, entry_id: str, helpful: bool, channel: str, at: datetime) -> None:
+    session.add(AnswerFeedback(entry_id=entry_id, helpful=int(helpful), channel=channel or "unknown",
+                               created_at=at))
+
+
+def open_unanswered(session: Session, since: datetime | None = None) -> list[UnansweredQuestion]:
+    """Questions not yet marked handled, oldest first."""
+    stmt = select(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None))
+    if since is not None:
+        stmt = stmt.where(UnansweredQuestion.asked_at >= since)
+    return list(session.scalars(stmt.order_by(UnansweredQuestion.asked_at, UnansweredQuestion.id)))
+
+
+@dataclass(frozen=True)
+class FeedbackCount:
+    entry_id: str
+    helpful: int
+    unhelpful: int
+
+
+def open_feedback_counts(session: Session, since: datetime | None = None) -> list[FeedbackCount]:
+    """👍 and 👎 per entry not yet marked handled, most 👎 first."""
+    unhelpful = func.sum(1 - AnswerFeedback.helpful)
+    stmt = (select(AnswerFeedback.entry_id, func.sum(AnswerFeedback.helpful), unhelpful)
+            .where(AnswerFeedback.handled_at.is_(None)).group_by(AnswerFeedback.entry_id))
+    if since is not None:
+        stmt = stmt.where(AnswerFeedback.created_at >= since)
+    counts = [FeedbackCount(entry_id, int(up), int(down)) for entry_id, up, down in session.execute(stmt)]
+    return sorted(counts, key=lambda c: (-c.unhelpful, c.helpful, c.entry_id))
+
+
+def mark_questions_handled(session: Session, question_ids: list[int], at: datetime) -> list[int]:
+    """Marks the open questions among question_ids; returns the ids that were open."""
+    stmt = select(UnansweredQuestion.id).where(UnansweredQuestion.id.in_(question_ids),
+                                               UnansweredQuestion.handled_at.is_(None))
+    open_ids = sorted(session.scalars(stmt))
+    if open_ids:
+        session.execute(update(UnansweredQuestion).where(UnansweredQuestion.id.in_(open_ids))
+                        .values(handled_at=at))
+    return open_ids
+
+
+def mark_entry_handled(session: Session, entry_id: str | None, at: datetime) -> tuple[int, int]:
+    """Marks the open unanswered questions nearest to entry_id (None: those near no entry) and the
+    feedback on it; out-of-scope questions are marked by category. Returns (questions, votes) marked."""
+    questions = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
+                                                 UnansweredQuestion.kind != "out_of_scope")
+    questions = questions.where(UnansweredQuestion.nearest_entry.is_(None) if entry_id is None
+                                else UnansweredQuestion.nearest_entry == entry_id)
+    marked_questions = session.execute(questions.values(handled_at=at)).rowcount
+    marked_votes = 0
+    if entry_id is not None:
+        votes = update(AnswerFeedback).where(AnswerFeedback.handled_at.is_(None),
+                                             AnswerFeedback.entry_id == entry_id)
+        marked_votes = session.execute(votes.values(handled_at=at)).rowcount
+    return marked_questions, marked_votes
+
+
+def mark_out_of_scope_handled(session: Session, category: str, at: datetime) -> int:
+    """Marks the open out-of-scope questions of one category (e.g. medical_advice); returns how many."""
+    stmt = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
+                                            UnansweredQuestion.kind == "out_of_scope",
+                                            UnansweredQuestion.detail == category)
+    return session.execute(stmt.values(handled_at=at)).rowcount

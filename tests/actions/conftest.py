@@ -9,6 +9,7 @@ import pytest
 from bot.kb.validate import load_checked
 from bot.store.db import make_session
 from bot.store.load import create_schema, replace_knowledge
+from bot.store.user_data import create_user_tables
 
 
 @pytest.fixture
@@ -16,6 +17,7 @@ def loaded_store(knowledge_dir: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     with make_session(url) as session, session.begin():
         create_schema(session)
+        create_user_tables(session)
         replace_knowledge(session, load_checked(knowledge_dir, date(2026, 11, 22)), "fingerprint")
     monkeypatch.setenv("BOT_DATABASE_URL", url)
     return url

@@ -107,7 +107,7 @@ async def test_result_lists_each_open_requirement_with_step_fee_and_link_and_is_
     assert (dispatcher.messages[0]["open_count"], dispatcher.messages[0]["total"]) == (3, 6)
     step2ck = dispatcher.messages[1]
     assert (step2ck["title"], step2ck["fee"], step2ck["link"], step2ck["link_label"]) == \
-        ("Step 2 CK", "none", "https://www.usmle.org/", "usmle.org")
+        ("Step 2 CK", "none", "https://www.ecfmg.org/exams/", "ecfmg.org/exams")
     with make_session() as session:
         row = session.scalars(select(EligibilityOutcome)).one()
         assert (row.status, row.missing, row.channel) == ("in_progress", "clinical_skills,oet,step2ck", "telegram")

@@ -65,7 +65,8 @@ def test_load_db_reports_changes_and_whether_to_retrain(knowledge_dir: Path, tmp
     assert out.splitlines()[1:] == [
         "No entry changed.",
         "Answers, sources, dates and figures are live now, but questions, phrasings, entries or the glossary "
-        "changed since the model was trained: run `make train` and restart the bot so it recognises them.",
+        "changed since the model was trained: run `python -m bot publish`, which retrains and switches the "
+        "running bot to the new model.",
     ]
 
 
@@ -82,3 +83,34 @@ def test_load_db_refuses_broken_knowledge_and_keeps_the_store(knowledge_dir: Pat
     from bot.store.queries import ensure_store_ready
     with make_session(url) as session:
         assert ensure_store_ready(session) == 2
+
+
+def test_check_with_only_review_warnings_passes(knowledge_dir: Path, capsys) -> None:
+    visa = knowledge_dir / "faq" / "visa.yml"
+    visa.write_text(visa.read_text().replace("checked: 2026-11-01", "checked: 2020-01-15"))
+    code, out = run(capsys, "--knowledge", str(knowledge_dir), "check")
+    assert code == 0
+    assert out == (
+        "Due for review (warnings: these do not stop publishing):\n"
+        "knowledge/faq/visa.yml:24: entry 'visa_b' was last checked on 2020-01-15, more than 6 months ago "
+        "(review interval 'default' in knowledge/review.yml). Fees desk: check the answer against its sources, "
+        "then set 'checked' to that day.\n\n"
+        "OK: 2 entries in 2 topics, 1 figures, 1 glossary terms. No problems found; 1 due for review (see above).\n")
+
+
+def test_check_lists_problems_before_warnings(knowledge_dir: Path, capsys) -> None:
+    visa = knowledge_dir / "faq" / "visa.yml"
+    visa.write_text(visa.read_text().replace("checked: 2026-11-01", "checked: 2020-01-15")
+                    .replace("related: [fee_a]", "related: [visa_b]"))
+    code, out = run(capsys, "--knowledge", str(knowledge_dir), "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "knowledge/faq/visa.yml:25: entry 'visa_b' lists itself under 'related'. Remove its own id from 'related'.",
+        "",
+        "Due for review (warnings: these do not stop publishing):",
+        "knowledge/faq/visa.yml:24: entry 'visa_b' was last checked on 2020-01-15, more than 6 months ago "
+        "(review interval 'default' in knowledge/review.yml). Fees desk: check the answer against its sources, "
+        "then set 'checked' to that day.",
+        "",
+        "1 problem(s) found. Fix each line above, then run `python -m bot check` again.",
+    ]

@@ -30,8 +30,8 @@ def test_knowledge_covers_every_topic_with_enough_entries(knowledge) -> None:
 def test_domain_buttons_open_existing_entries_or_send_trained_words(knowledge) -> None:
     """A /faq button names a real entry; a plain-text button is a training example of its intent."""
     domain = YAML_SAFE.load((PROJECT_ROOT / "domain.yml").read_text())
-    payloads = [b["payload"] for variants in domain["responses"].values() for v in variants
-                for b in v.get("buttons", [])]
+    payloads = [b["payload"] for name, variants in domain["responses"].items() for v in variants
+                for b in v.get("buttons", []) if name != "utter_feedback_prompt"]
     examples = {line.strip()[2:] for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml")
                 for line in path.read_text().splitlines() if line.strip().startswith("- ")}
     assert payloads
@@ -40,6 +40,18 @@ def test_domain_buttons_open_existing_entries_or_send_trained_words(knowledge) -
             assert json.loads(payload[len("/faq"):])["faq_id"] in knowledge.entries
         else:
             assert payload in examples
+
+
+def test_feedback_buttons_name_the_answered_entry_once_rasa_fills_them() -> None:
+    from rasa.core.nlg.interpolator import interpolate
+
+    domain = YAML_SAFE.load((PROJECT_ROOT / "domain.yml").read_text())
+    [prompt] = domain["responses"]["utter_feedback_prompt"]
+    buttons = interpolate(prompt["buttons"], {"entry_id": "fee_oet"})
+    assert [(b["title"], b["payload"]) for b in buttons] == [
+        ("👍 Yes", '/rate_answer_helpful{"faq_id": "fee_oet"}'),
+        ("👎 No", '/rate_answer_unhelpful{"faq_id": "fee_oet"}'),
+    ]
 
 
 @pytest.mark.parametrize("question_file", ["bench/heldout.yml", "bench/dev.yml"])

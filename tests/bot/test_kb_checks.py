@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import KnowledgeError
-from bot.kb.validate import find_problems, load_checked
+from bot.kb.validate import find_problems, find_warnings, load_checked
 
 TODAY = date(2026, 11, 22)
 VISA = "faq/visa.yml"
@@ -102,7 +102,7 @@ CASES = [
     ], id="broken-link"),
     pytest.param(FEES, "[the fee page](https://www.ecfmg.org/fees/)", "[the fee page](http://www.ecfmg.org/fees/)", [
         "knowledge/faq/fees.yml:20: entry 'fee_a' links 'the fee page' to 'http://www.ecfmg.org/fees/', which is "
-        "not an https web address. Use the full official address, starting with https://.",
+        "not a secure https address. Write it as 'https://www.ecfmg.org/fees/'.",
     ], id="http-link"),
     pytest.param(VISA, "      - https://www.ecfmg.org/fees/\n" + VISA_META, "      - www.ecfmg.org/fees\n" + VISA_META, [
         "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'www.ecfmg.org/fees', which is not an https "
@@ -128,14 +128,14 @@ CASES = [
     ], id="unknown-start-with"),
     pytest.param(VISA, "    question: What is visa_b?\n", "    question: What is visa_b?\n    anwser: hi\n", [
         "knowledge/faq/visa.yml:7: entry 'visa_b' has an unknown field 'anwser'. Remove it or correct the "
-        "spelling; the fields are: id, question, also_asked, answer, sources, checked, related.",
+        "spelling; the fields are: id, question, also_asked, answer, sources, checked, owner, related.",
     ], id="unknown-field"),
     pytest.param(VISA, "    also_asked:\n      - how long is the j1 processing time 0\n",
                  "    also_asked: how long\n    extra:\n      - how long is the j1 processing time 0\n", [
         "knowledge/faq/visa.yml:7: entry 'visa_b': 'also_asked' must be a list. "
         "Put each phrasing on its own line starting with '- ', under 'also_asked:'.",
         "knowledge/faq/visa.yml:8: entry 'visa_b' has an unknown field 'extra'. Remove it or correct the "
-        "spelling; the fields are: id, question, also_asked, answer, sources, checked, related.",
+        "spelling; the fields are: id, question, also_asked, answer, sources, checked, owner, related.",
     ], id="phrasings-not-a-list"),
     pytest.param(VISA, "topic: visa\n", "", [
         "knowledge/faq/visa.yml:1: the topic file has no 'topic'. Add 'topic:' with the topic id, e.g. 'topic: fees'.",
@@ -161,6 +161,139 @@ CASES = [
         "Keep it under one term only.",
     ], id="glossary-variant-twice"),
 ]
+
+
+SOURCE = "      - https://www.ecfmg.org/fees/\n" + VISA_META
+KEEP_ONE = ("Keep the question under the one entry it belongs to, or reword it so it clearly asks "
+            "something different.")
+
+# The publish gate: what must be true before an entry may reach users.
+PUBLISH_GATE_CASES = [
+    pytest.param(VISA, "    owner: Fees desk\n", "", [
+        "knowledge/faq/visa.yml:5: entry 'visa_b' has no 'owner'. Add 'owner:' with the team or role who "
+        "keeps this answer right, e.g. 'owner: Fees desk'.",
+    ], id="missing-owner"),
+    pytest.param(VISA, "    owner: Fees desk\n", "    owner: ''\n", [
+        "knowledge/faq/visa.yml:26: entry 'visa_b' has an empty 'owner'. Write the owner after 'owner:'.",
+    ], id="empty-owner"),
+    pytest.param(VISA, "    checked: 2026-11-01\n", "", [
+        "knowledge/faq/visa.yml:5: entry 'visa_b' has no 'checked'. Add 'checked:' with the date you checked it, "
+        "e.g. 2026-11-01.",
+    ], id="missing-checked"),
+    pytest.param(VISA, "    sources:\n      - https://www.ecfmg.org/fees/\n", "    sources: []\n", [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has no official source. Add under 'sources:' the official "
+        "https address(es) the answer is based on.",
+    ], id="no-source"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("www.ecfmg.org", "www.ecmfg.org"), [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://www.ecmfg.org/fees/', whose site "
+        "'www.ecmfg.org' is not an official site. Did you mean 'https://www.ecfmg.org/fees/'? Correct the address.",
+    ], id="source-typo-swapped-letters"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("https://www.ecfmg.org", "https://ecfmg.or"), [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://ecfmg.or/fees/', whose site "
+        "'ecfmg.or' is not an official site. Did you mean 'https://ecfmg.org/fees/'? Correct the address.",
+    ], id="source-typo-cut-short"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("https://www.ecfmg.org", "http://www.ecfmg.com"), [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'http://www.ecfmg.com/fees/', whose site "
+        "'www.ecfmg.com' is not an official site. Did you mean 'https://www.ecfmg.org/fees/'? Correct the address.",
+    ], id="source-http-and-wrong-ending"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("https://www.ecfmg.org/fees/", "https://www.img-forum.net/ecfmg"), [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://www.img-forum.net/ecfmg', whose site "
+        "'www.img-forum.net' is not on the list of official sites in knowledge/sources.yml. Use a page on an "
+        "official site; if 'img-forum.net' is official, add it to knowledge/sources.yml.",
+    ], id="source-not-official"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("https://www.ecfmg.org", "http://www.ecfmg.org"), [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'http://www.ecfmg.org/fees/', which is not a "
+        "secure https address. Write it as 'https://www.ecfmg.org/fees/'.",
+    ], id="source-http"),
+    pytest.param(VISA, SOURCE, SOURCE.replace("https://www.ecfmg.org/fees/", "https://travel.state.gov/visas"), [
+    ], id="source-on-official-subdomain"),
+    pytest.param(FEES, "(https://www.ecfmg.org/fees/)", "(https://www.ecfmg.com/fees/)", [
+        "knowledge/faq/fees.yml:20: entry 'fee_a' links 'the fee page' to 'https://www.ecfmg.com/fees/', whose "
+        "site 'www.ecfmg.com' is not an official site. Did you mean 'https://www.ecfmg.org/fees/'? Correct the address.",
+    ], id="answer-link-typo"),
+    pytest.param(FEES, "[the fee page](https://www.ecfmg.org/fees/)", "[](https://www.ecfmg.org/fees/)", [
+        "knowledge/faq/fees.yml:20: entry 'fee_a' has a broken link '[](https://www.ecfmg.org/fees/)'. "
+        "Write links as [text shown](https://address) with no spaces inside the brackets.",
+    ], id="answer-link-without-text"),
+    pytest.param(FEES, "[the fee page](https://www.ecfmg.org/fees/)", "[the fee page]()", [
+        "knowledge/faq/fees.yml:20: entry 'fee_a' has a broken link '[the fee page]()'. "
+        "Write links as [text shown](https://address) with no spaces inside the brackets.",
+    ], id="answer-link-without-address"),
+    pytest.param("figures.yml", "    source: https://www.ecfmg.org/fees/", "    source: https://www.usmle.orgg/fees/", [
+        "knowledge/figures.yml:2: figure 'fee_application' has the source 'https://www.usmle.orgg/fees/', whose "
+        "site 'www.usmle.orgg' is not an official site. Did you mean 'https://www.usmle.org/fees/'? Correct the address.",
+    ], id="figure-source-typo"),
+    pytest.param(VISA, "      - how long is the j1 processing time 1\n", "      - How much is ECFMG application fee 3\n", [
+        "knowledge/faq/visa.yml:9: the phrasing 'How much is ECFMG application fee 3' of entry 'visa_b' is nearly "
+        "the same as 'how much is the ecfmg application fee 3' of entry 'fee_a' (knowledge/faq/fees.yml:11); they "
+        "differ only in 'the'. " + KEEP_ONE,
+    ], id="near-identical-phrasing-filler-word"),
+    pytest.param(VISA, "      - how long is the j1 processing time 1\n", "      - how much is the ecfmg aplication fee 3\n", [
+        "knowledge/faq/visa.yml:9: the phrasing 'how much is the ecfmg aplication fee 3' of entry 'visa_b' is "
+        "nearly the same as 'how much is the ecfmg application fee 3' of entry 'fee_a' (knowledge/faq/fees.yml:11); "
+        "they differ only in the spelling of 'aplication' / 'application'. " + KEEP_ONE,
+    ], id="near-identical-phrasing-typo"),
+    pytest.param(VISA, "    question: What is visa_b?", "    question: What is the fee_a?", [
+        "knowledge/faq/visa.yml:6: the phrasing 'What is the fee_a?' of entry 'visa_b' is nearly the same as "
+        "'What is fee_a?' of entry 'fee_a' (knowledge/faq/fees.yml:6); they differ only in 'the'. " + KEEP_ONE,
+    ], id="near-identical-question"),
+    pytest.param(VISA, "      - how long is the j1 processing time 1\n", "      - how much is the ecfmg application fee 13\n",
+                 [], id="phrasings-differing-in-a-number-are-different-questions"),
+    pytest.param("review.yml", "  fees: 3\n", "  feez: 3\n", [
+        "knowledge/review.yml:3: the review interval 'feez' is not a topic. Use a topic id from knowledge/faq/ "
+        "(fees, visa), 'figures' or 'default'.",
+    ], id="review-interval-unknown-topic"),
+    pytest.param("review.yml", "  fees: 3\n", "  fees: three\n", [
+        "knowledge/review.yml:3: the review interval for 'fees' is 'three'. Write a whole number of months, e.g. 6.",
+    ], id="review-interval-not-a-number"),
+    pytest.param("review.yml", "  default: 6\n", "", [
+        "knowledge/review.yml:1: there is no 'default' review interval. Add 'default: 6' under "
+        "'review_every_months:' (months; topics may override it).",
+    ], id="review-interval-no-default"),
+    pytest.param("sources.yml", "  - usmle.org\n", "  - https://www.usmle.org/\n", [
+        "knowledge/sources.yml:3: 'https://www.usmle.org/' is not a site name. Write only the site, without "
+        "https:// or a path, e.g. 'ecfmg.org'.",
+    ], id="official-site-written-as-address"),
+    pytest.param("sources.yml", "official_sites:", "official_site:", [
+        "knowledge/sources.yml:1: the file must hold 'official_sites:'. Start the file with 'official_sites:' "
+        "followed by one site per line, e.g. '  - ecfmg.org'.",
+    ], id="official-sites-misspelt"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), PUBLISH_GATE_CASES)
+def test_publish_gate_message(knowledge_dir: Path, file: str, old: str, new: str, expected: list[str]) -> None:
+    assert problems_after_edit(knowledge_dir, file, old, new) == expected
+
+
+def test_missing_sources_file_is_reported_and_links_are_still_checked_for_https(knowledge_dir: Path) -> None:
+    (knowledge_dir / "sources.yml").unlink()
+    assert problems_after_edit(knowledge_dir, FEES, "https://www.ecfmg.org/fees/)", "http://www.ecfmg.org/fees/)") == [
+        "knowledge/faq/fees.yml:20: entry 'fee_a' links 'the fee page' to 'http://www.ecfmg.org/fees/', which is "
+        "not a secure https address. Write it as 'https://www.ecfmg.org/fees/'.",
+        "knowledge/sources.yml:1: the file is missing. Create it with 'official_sites:' followed by one site per "
+        "line, e.g. '  - ecfmg.org'. See knowledge/README.md.",
+    ]
+
+
+def test_entries_and_figures_past_their_review_interval_are_warnings(knowledge_dir: Path) -> None:
+    problems_after_edit(knowledge_dir, VISA, VISA_META, VISA_META.replace("2026-11-01", "2026-05-21"))
+    problems_after_edit(knowledge_dir, FEES, "    checked: 2026-11-01", "    checked: 2026-08-21")
+    problems = problems_after_edit(knowledge_dir, "figures.yml", "checked: 2026-11-01", "checked: 2026-08-21")
+    assert problems == []
+    knowledge = load_checked(knowledge_dir, TODAY)
+    assert [str(w) for w in find_warnings(knowledge, TODAY)] == [
+        "knowledge/faq/fees.yml:24: entry 'fee_a' was last checked on 2026-08-21, more than 3 months ago "
+        "(review interval 'fees' in knowledge/review.yml). Fees desk: check the answer against its sources, then "
+        "set 'checked' to that day.",
+        "knowledge/faq/visa.yml:24: entry 'visa_b' was last checked on 2026-05-21, more than 6 months ago "
+        "(review interval 'default' in knowledge/review.yml). Fees desk: check the answer against its sources, "
+        "then set 'checked' to that day.",
+        "knowledge/figures.yml:2: figure 'fee_application' was last checked on 2026-08-21, more than 3 months ago "
+        "(review interval 'figures' in knowledge/review.yml). Check the value against its source, then set "
+        "'checked' to that day.",
+    ]
+    assert find_warnings(knowledge, date(2026, 11, 21)) == []  # due on the day itself, not before
 
 
 @pytest.mark.parametrize(("file", "old", "new", "expected"), CASES)

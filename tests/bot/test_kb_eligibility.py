@@ -52,15 +52,15 @@ def test_a_missing_requirement_and_an_unknown_figure(knowledge_dir: Path) -> Non
 def test_future_checked_date_http_link_and_bad_scores(knowledge_dir: Path) -> None:
     path = knowledge_dir / "eligibility.yml"
     path.write_text(path.read_text().replace("checked: 2026-11-01", "checked: 2027-01-01")
-                    .replace("link: https://www.wdoms.org}", "link: http://www.wdoms.org}")
+                    .replace("link: https://www.ecfmg.org/certification/}", "link: http://www.ecfmg.org/certification/}")
                     .replace("writing: 300}", "writing: high}"))
     assert [str(p) for p in find_problems(knowledge_dir, TODAY)[1]] == [
         "knowledge/eligibility.yml:1: 'checked' is 2027-01-01, which is in the future. Use the date you last checked "
         "these rules against the sources (today or earlier).",
         "knowledge/eligibility.yml:17: the question for 'oet_passed' has 'min_scores' that are not four scores from "
         "0 to 500. Write e.g. 'min_scores: {listening: 350, reading: 350, speaking: 350, writing: 300}'.",
-        "knowledge/eligibility.yml:22: the requirement 'school' has the link 'http://www.wdoms.org', which is not an "
-        "https web address. Write the full official address, starting with https://."]
+        "knowledge/eligibility.yml:22: the requirement 'school' has the link 'http://www.ecfmg.org/certification/', "
+        "which is not a secure https address. Write it as 'https://www.ecfmg.org/certification/'."]
 
 
 def test_missing_file(knowledge_dir: Path) -> None:

@@ -22,18 +22,19 @@ def test_greeting(conversation: Conversation) -> None:
 
 
 def test_faq_answer_shows_source_checked_date_and_related_buttons(conversation: Conversation) -> None:
-    [message] = conversation.say("how much is the application for ecfmg certification")
+    message, feedback_prompt = conversation.say("what does the ecfmg certification application cost")
     assert conversation.tracker()["slots"]["last_faq_id"] == "fee_certification_application"
     assert "US$160 (as of January 2022" in message["text"]
     assert re.search(r"\nSource: \[[^\]]+\]\(https://[^)]+\)", message["text"])
     assert re.search(r"\nChecked: \d{1,2} \w+ 20\d\d$", message["text"])
     assert message["buttons"] and all(b["payload"].startswith('/faq{"faq_id": ') for b in message["buttons"])
+    assert feedback_prompt["text"] == "Did this answer help?"
 
 
 def test_related_button_opens_exactly_that_entry(conversation: Conversation) -> None:
-    [message] = conversation.say("what is ecfmg certification")
+    message, _feedback_prompt = conversation.say("what is ecfmg certification")
     button = message["buttons"][0]
-    [follow_up] = conversation.say(button["payload"])
+    follow_up, _feedback_prompt = conversation.say(button["payload"])
     expected_id = button["payload"].split('"')[3]
     assert conversation.tracker()["slots"]["last_faq_id"] == expected_id
     assert "Source:" in follow_up["text"]
