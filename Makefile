@@ -6,7 +6,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install check generate load-db validate train run chat test lock bench-answers
+.PHONY: install check generate load-db validate train run chat test lock bench-answers bench
 
 install: .venv/.synced
 
@@ -39,6 +39,10 @@ test: train
 
 bench-answers: load-db train
 	$(PY) bench/answer_quality.py
+
+# Ours next to the rasa init config on the same content; trains both builds on first use (cached).
+bench: generate
+	$(PY) bench/performance.py
 
 lock: install
 	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \
