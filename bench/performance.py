@@ -92,15 +92,23 @@ def has_eligibility_form() -> bool:
     return "eligibility_form" in (ROOT / "domain.yml").read_text(encoding="utf-8")
 
 
-def measure_build(build: build_cache.Build, args: argparse.Namespace, work: Path) -> dict:
+def build_model(build: build_cache.Build, given: Path | None, args: argparse.Namespace) -> tuple[Path, dict]:
+    """The model to measure and its training figures: built here (cached), or given on the command line."""
+    if given is not None:
+        return given, {"given_model": str(given), "note": "not built by this run; training not measured"}
     stamp = build_cache.ensure_trained(build)
-    result: dict = {"training": {"full_s": stamp["train_seconds"], "trained_at": stamp["trained_at"],
-                                 "from_cache": stamp["cached"]}}
+    training = {"full_s": stamp["train_seconds"], "trained_at": stamp["trained_at"], "from_cache": stamp["cached"]}
     if not args.skip_retrain:
-        result["training"]["no_change_s"] = round(build_cache.no_change_retrain_seconds(build), 1)
+        training["no_change_s"] = round(build_cache.no_change_retrain_seconds(build), 1)
+    return build_cache.model_path(build), training
+
+
+def measure_build(build: build_cache.Build, args: argparse.Namespace, work: Path, given: Path | None = None) -> dict:
+    model, training = build_model(build, given, args)
+    result: dict = {"training": training}
     env = private_store(work)
     print(f"[{build.name}] starting ...", flush=True)
-    bot = start_bot(free_port(), free_port(), work / "run", env=env, model=build_cache.model_path(build))
+    bot = start_bot(free_port(), free_port(), work / "run", env=env, model=model)
     actions_pid, rasa_pid = (p.pid for p in bot.processes)
     try:
         result["startup_s"] = {k: round(v, 2) for k, v in bot.startup_s.items()}
@@ -143,6 +151,8 @@ def main() -> int:
     parser.add_argument("--skip-retrain", action="store_true", help="do not time a no-change `rasa train`")
     parser.add_argument("--stand-in-reference", action="store_true",
                         help="measure the reference config trained for 10 epochs (runtime figures only)")
+    parser.add_argument("--ours-model", type=Path, default=None,
+                        help="measure this trained model of our config instead of building one (e.g. models/*.tar.gz)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "performance.json")
     args = parser.parse_args()
     wanted = args.builds.split(",")
@@ -154,7 +164,8 @@ def main() -> int:
     try:
         for role, build in zip(("ours", "reference"), build_cache.builds(args.stand_in_reference)):
             if role in wanted:
-                report["builds"][role] = {"build": build.name, **measure_build(build, args, work_root / role)}
+                given = args.ours_model if role == "ours" else None
+                report["builds"][role] = {"build": build.name, **measure_build(build, args, work_root / role, given)}
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
     report["load_after"] = machine_load()

@@ -53,7 +53,7 @@ def rows() -> list[Row]:
         ("median latency, turns 91-100, same messages (ms)", lambda b: b["turns"]["last_10_ms"], None),
         ("  turn 100 / turn 1", lambda b: round(b["turns"]["last_10_ms"] / b["turns"]["first_10_ms"], 2),
          ("abs<=", 1.2)),
-        ("full training (s)", lambda b: b["training"]["full_s"], None),
+        ("full training (s)", lambda b: b["training"].get("full_s", "-"), None),
         ("no-change retraining (s)", lambda b: b["training"].get("no_change_s", "-"), None),
         ("answer edit (load-db) to live reply (s)", lambda b: b["answer_edit"].get("edit_to_live_reply_s", "-"), None),
         ("first-answer accuracy, held-out in scope (%)", accuracy, ("above_baselines", 0)),
@@ -109,6 +109,8 @@ def markdown(report: dict) -> str:
               f"| out-of-scope recall (%) | {pct(tfidf['oos_declined'], tfidf['oos'])} |",
               f"| refusal threshold (chosen on bench/dev.yml) | {report['tfidf']['threshold']} |",
               ""]
+    if "given_model" in builds.get("ours", {}).get("training", {}):
+        lines += [f"Ours column: the model {builds['ours']['training']['given_model']}, not built by this run.", ""]
     if stand_in:
         lines += ["Reference column: the rasa init pipeline and policies trained for 10 epochs instead of 100 "
                   "(same architecture, so start-up, memory, latency and CPU are comparable; its accuracy and "

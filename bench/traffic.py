@@ -33,6 +33,7 @@ class Turn:
 class Sample:
     latency_s: float
     ok: bool
+    text: str = ""
 
 
 @dataclass
@@ -44,7 +45,9 @@ class LoadResult:
     def summary(self) -> dict:
         latencies = sorted(s.latency_s for s in self.samples)
         return {"concurrency": self.concurrency, "messages": len(latencies),
-                "errors": sum(not s.ok for s in self.samples), "wall_s": round(self.wall_s, 2),
+                "errors": sum(not s.ok for s in self.samples),
+                "error_examples": sorted({s.text for s in self.samples if not s.ok})[:5],
+                "wall_s": round(self.wall_s, 2),
                 "messages_per_s": round(len(latencies) / self.wall_s, 2) if self.wall_s else 0.0,
                 **{f"p{q}_ms": round(1000 * percentile(latencies, q), 1) for q in (50, 95, 99)}}
 
@@ -113,7 +116,7 @@ async def run_conversation(session: aiohttp.ClientSession, url: str, turns: list
         latency, body = await post(session, url, sender, text)
         ok = bool(body)  # Rasa answers 200 [] when it drops a message (e.g. a lock timeout)
         last = body or []
-        if not record(index, Sample(latency, ok)):
+        if not record(index, Sample(latency, ok, text)):
             return
 
 
