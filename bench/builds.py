@@ -9,6 +9,7 @@ spaCy patterns, Rasa version) is unchanged, so only the first run pays for train
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -149,7 +150,15 @@ def model_path(build: Build) -> Path:
 
 
 def ensure_trained(build: Build) -> dict:
-    """The build's stamp ({fingerprint, train_seconds, trained_at}); trains first if stale."""
+    """The build's stamp ({fingerprint, train_seconds, trained_at}); trains first if stale.
+    A second benchmark started meanwhile waits for this training instead of wiping it."""
+    build.home.mkdir(parents=True, exist_ok=True)
+    with (build.home / "train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_trained(build)
+
+
+def _ensure_trained(build: Build) -> dict:
     wanted = fingerprint(build)
     stamp = read_stamp(build)
     if stamp.get("fingerprint") == wanted and model_path(build).exists():

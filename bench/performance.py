@@ -88,8 +88,12 @@ def answer_edit_seconds(bot: RunningBot, env: dict[str, str]) -> dict:
             "reply_after_load_s": round(done - loaded, 3), "live": live}
 
 
-def has_eligibility_form() -> bool:
-    return "eligibility_form" in (ROOT / "domain.yml").read_text(encoding="utf-8")
+def eligibility_dialogues() -> list[list[str]]:
+    """The scripted eligibility checks, once the bot has the form (empty before)."""
+    path = ROOT / "bench" / "eligibility_dialogues.yml"
+    if "eligibility_form" not in (ROOT / "domain.yml").read_text(encoding="utf-8") or not path.exists():
+        return []
+    return [d["say"] for d in YAML(typ="safe").load(path.read_text(encoding="utf-8"))["dialogues"]]
 
 
 def build_model(build: build_cache.Build, given: Path | None, args: argparse.Namespace) -> tuple[Path, dict]:
@@ -126,7 +130,7 @@ def measure_build(build: build_cache.Build, args: argparse.Namespace, work: Path
                            "last_10_ms": traffic.window_median_ms(runs, args.turns - 10, args.turns),
                            "turns": args.turns}
         result["load"] = []
-        sessions = traffic.conversations([q["text"] for q in heldout], 4 * args.messages, SEED, has_eligibility_form())
+        sessions = traffic.conversations([q["text"] for q in heldout], 4 * args.messages, SEED, eligibility_dialogues())
         for concurrency in CONCURRENCIES:
             print(f"[{build.name}] {args.messages} messages at concurrency {concurrency} ...", flush=True)
             cpu_before = {"rasa": cpu_seconds(rasa_pid), "actions": cpu_seconds(actions_pid)}

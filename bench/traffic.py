@@ -1,7 +1,7 @@
 """Realistic REST traffic for the performance benchmark, and a bounded load runner that times it.
 
 A conversation is what one user sends in a session: small talk, a few questions from the held-out
-set (in scope and out of scope), and, once the bot has one, an eligibility check answered to the end.
+set (in scope and out of scope), or, once the bot has one, a scripted eligibility check.
 """
 from __future__ import annotations
 
@@ -18,15 +18,12 @@ import aiohttp
 GREETINGS = ["hi", "hello there", "good morning", "hey, can you help me"]
 CLOSINGS = ["thanks a lot", "ok thank you", "bye", "great, thanks. goodbye"]
 ASIDES = ["are you a bot?", "what can you help me with", "ok", "no"]
-ELIGIBILITY_START = "check my eligibility"
-ELIGIBILITY_MAX_TURNS = 12
 REQUEST_TIMEOUT_S = 120
 
 
 @dataclass
 class Turn:
     text: str
-    reply_to_buttons: bool = False  # an eligibility answer: pick the first button the bot offered
 
 
 @dataclass
@@ -60,15 +57,16 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def conversations(questions: list[str], count: int, seed: int, eligibility: bool) -> list[list[Turn]]:
-    """count sessions: mostly questions with small talk around them; some eligibility checks."""
+def conversations(questions: list[str], count: int, seed: int,
+                  eligibility_dialogues: list[list[str]]) -> list[list[Turn]]:
+    """count sessions: mostly questions with small talk around them; a quarter eligibility checks
+    (scripted dialogues from bench/eligibility_dialogues.yml) once the bot has the form."""
     rng = random.Random(seed)
     sessions = []
     for _ in range(count):
         session = [Turn(rng.choice(GREETINGS))] if rng.random() < 0.6 else []
-        if eligibility and rng.random() < 0.25:
-            session.append(Turn(ELIGIBILITY_START))
-            session += [Turn("", reply_to_buttons=True)] * ELIGIBILITY_MAX_TURNS
+        if eligibility_dialogues and rng.random() < 0.25:
+            session += [Turn(text) for text in rng.choice(eligibility_dialogues)]
         else:
             session += [Turn(q) for q in rng.sample(questions, rng.randint(2, 4))]
             if rng.random() < 0.3:
@@ -85,13 +83,6 @@ def long_conversation(questions: list[str], turns: int) -> list[Turn]:
     return [Turn(cycle[i % len(cycle)]) for i in range(turns)]
 
 
-def first_button_payload(messages: list[dict]) -> str | None:
-    for message in messages:
-        for button in message.get("buttons") or []:
-            return button.get("payload")
-    return None
-
-
 async def post(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> tuple[float, list[dict] | None]:
     started = time.perf_counter()
     try:
@@ -106,17 +97,10 @@ async def run_conversation(session: aiohttp.ClientSession, url: str, turns: list
                            record: Callable[[int, Sample], bool]) -> None:
     """Sends the turns in order as one user; stops early when record() says the budget is spent."""
     sender = f"load-{uuid.uuid4().hex[:12]}"
-    last: list[dict] = []
     for index, turn in enumerate(turns):
-        text = turn.text
-        if turn.reply_to_buttons:
-            text = first_button_payload(last)
-            if text is None:  # the dialogue reached its result
-                return
-        latency, body = await post(session, url, sender, text)
+        latency, body = await post(session, url, sender, turn.text)
         ok = bool(body)  # Rasa answers 200 [] when it drops a message (e.g. a lock timeout)
-        last = body or []
-        if not record(index, Sample(latency, ok, text)):
+        if not record(index, Sample(latency, ok, turn.text)):
             return
 
 
