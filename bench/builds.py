@@ -173,16 +173,13 @@ def _ensure_trained(build: Build) -> dict:
     return {**stamp, "cached": False}
 
 
-def no_change_retrain_seconds(build: Build) -> float:
-    """`rasa train` again on unchanged data: Rasa's training cache should restore every component."""
+def no_change_retrain(build: Build) -> dict:
+    """`rasa train` again on unchanged data: seconds, and the components Rasa's cache did not restore."""
     log = build.home / "retrain.log"
     seconds = rasa_train(build, log)
-    retrained = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if "Finished training component" in line]
-    if retrained:
-        raise TrainingFailedError(f"`rasa train` on unchanged data retrained {len(retrained)} component(s) "
-                                  f"of the {build.name} build; see {log}")
-    return seconds
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    retrained = sorted({line.split("'")[1] for line in lines if "Finished training component '" in line})
+    return {"seconds": round(seconds, 1), "retrained": retrained}
 
 
 def main() -> int:

@@ -103,7 +103,8 @@ def build_model(build: build_cache.Build, given: Path | None, args: argparse.Nam
     stamp = build_cache.ensure_trained(build)
     training = {"full_s": stamp["train_seconds"], "trained_at": stamp["trained_at"], "from_cache": stamp["cached"]}
     if not args.skip_retrain:
-        training["no_change_s"] = round(build_cache.no_change_retrain_seconds(build), 1)
+        again = build_cache.no_change_retrain(build)
+        training["no_change_s"], training["no_change_retrained"] = again["seconds"], again["retrained"]
     return build_cache.model_path(build), training
 
 

@@ -55,6 +55,8 @@ def rows() -> list[Row]:
          ("abs<=", 1.2)),
         ("full training (s)", lambda b: b["training"].get("full_s", "-"), None),
         ("no-change retraining (s)", lambda b: b["training"].get("no_change_s", "-"), None),
+        ("  components retrained anyway", lambda b: ", ".join(b["training"].get("no_change_retrained", [])) or "-",
+         None),
         ("answer edit (load-db) to live reply (s)", lambda b: b["answer_edit"].get("edit_to_live_reply_s", "-"), None),
         ("first-answer accuracy, held-out in scope (%)", accuracy, ("above_baselines", 0)),
         ("out-of-scope recall (%)",
@@ -129,12 +131,13 @@ def write_chart(report: dict, path: Path) -> None:
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
     colours = {"ours": "tab:blue", "reference": "tab:orange"}
-    labels = {"ours": "ours", "reference": "reference (rasa init config)"}
+    labels = {"ours": "ours", "reference": "reference (rasa init config)",
+              "reference_stand_in": "reference (rasa init config, 10-epoch stand-in)"}
     for name, build in report["builds"].items():
         xs = [item["concurrency"] for item in build["load"]]
         for quantile, style in (("p50", "-"), ("p95", "--"), ("p99", ":")):
             axes.plot(xs, [item[f"{quantile}_ms"] for item in build["load"]], style, marker="o",
-                      color=colours.get(name), label=f"{labels.get(name, name)} {quantile}")
+                      color=colours.get(name), label=f"{labels.get(build.get('build', name), name)} {quantile}")
     axes.set_xscale("log", base=2)
     axes.set_yscale("log")
     axes.set_xticks([1, 8, 32], ["1", "8", "32"])
