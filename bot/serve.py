@@ -18,6 +18,9 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from bot.channels.guard import Limits
+from bot.channels.settings import mounted_channels
+from bot.errors import ConfigError
 from bot.paths import PROJECT_ROOT
 
 READY_TIMEOUT_S = 180
@@ -137,6 +140,12 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60) -> list[
 def serve_forever(port: int, actions_port: int) -> int:
     """`make run`: start both servers, say how to talk to the bot, stop both on Ctrl-C."""
     run_dir = PROJECT_ROOT / "var" / "run"
+    try:  # the same checks the channels make when Rasa starts, but as one clear line instead of a traceback
+        Limits.from_env()
+        channels = mounted_channels()
+    except (ConfigError, ValueError) as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        return 1
     print(f"Starting the action server on 127.0.0.1:{actions_port} and the bot on 127.0.0.1:{port} "
           f"(logs in {run_dir.relative_to(PROJECT_ROOT)}/) ...", flush=True)
     try:
@@ -146,10 +155,12 @@ def serve_forever(port: int, actions_port: int) -> int:
         return 1
     print(f"""
 ECFMG Guide is running.
+  Website widget:         {bot.url}/chat      (how a site embeds it: {bot.url}/chat/example)
   Chat in this terminal:  make chat          (in a second terminal)
   REST channel:           curl -s {bot.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                             -d '{{"sender": "me", "message": "what is ecfmg certification"}}'
   Conversation tracker:   {bot.url}/conversations/me/tracker
+{channel_lines(bot.url, channels)}
 Press Ctrl-C to stop both servers.""", flush=True)
     try:
         while all(p.poll() is None for p in bot.processes):
@@ -160,3 +171,12 @@ Press Ctrl-C to stop both servers.""", flush=True)
         return 0
     finally:
         bot.stop()
+
+
+def channel_lines(url: str, mounted: list[str]) -> str:
+    """Where Telegram and Slack must send their requests, or which variables switch them on."""
+    telegram = (f"POST {url}/webhooks/telegram/webhook (run `python -m bot telegram-webhook` once)"
+                if "telegram" in mounted else "not mounted (set TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN)")
+    slack = (f"events POST {url}/webhooks/slack/webhook, interactivity POST {url}/webhooks/slack/interactive"
+             if "slack" in mounted else "not mounted (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)")
+    return f"  Telegram:               {telegram}\n  Slack:                  {slack}"
