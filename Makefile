@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
 .PHONY: install web-assets chromium check generate load-db publish review validate train run chat test lock \
-	bench-answers bench-eligibility
+	bench-answers bench-eligibility bench
 
 install: .venv/.synced
 
@@ -61,6 +61,10 @@ bench-answers: load-db train web-assets
 
 bench-eligibility: load-db train web-assets
 	$(PY) bench/eligibility_check.py
+
+# Ours next to the rasa init config on the same content; trains both builds on first use (cached).
+bench: generate web-assets
+	$(PY) bench/performance.py
 
 lock: install
 	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \

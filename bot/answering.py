@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
+DEFAULT_SELECTOR = "default"
 PICKED_ENTRY_ENTITY = "faq_id"
 
 
@@ -73,8 +74,13 @@ def picked_entry(parse: dict[str, Any]) -> str | None:
 
 
 def faq_ranking(parse: dict[str, Any]) -> list[tuple[str, float]]:
-    """(entry id, confidence) from the faq ResponseSelector, best first."""
-    selector = (parse.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    """(entry id, confidence) from the faq ResponseSelector, best first.
+
+    A pipeline with one ResponseSelector for every retrieval intent (Rasa's default) reports it
+    under "default"; Rasa's own retrieval actions fall back to it the same way.
+    """
+    selectors = parse.get("response_selector") or {}
+    selector = selectors.get(FAQ_INTENT) or selectors.get(DEFAULT_SELECTOR) or {}
     ranking = []
     for item in selector.get("ranking") or []:
         key = item.get("intent_response_key") or ""

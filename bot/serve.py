@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -35,7 +35,8 @@ class RunningBot:
     url: str
     actions_url: str
     log_dir: Path
-    processes: list[subprocess.Popen]
+    processes: list[subprocess.Popen]  # the action server, then the Rasa server
+    startup_s: dict[str, float] = field(default_factory=dict)  # seconds from launch to each stage
 
     def stop(self) -> None:
         for process in self.processes:
@@ -86,6 +87,7 @@ def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] |
                  "-m", str(model or PROJECT_ROOT / "models"), "--endpoints", str(endpoints),
                  "--credentials", str(PROJECT_ROOT / "credentials.yml")],
     }
+    launched = time.monotonic()
     try:
         for name, command in commands.items():
             log = (run_dir / f"{name}.log").open("wb")
@@ -93,7 +95,9 @@ def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] |
                                                   stderr=subprocess.STDOUT, start_new_session=True))
         wait_for(f"{bot.actions_url}/health", run_dir / "actions.log", bot.processes[0])
         wait_for(f"{bot.url}/", run_dir / "rasa.log", bot.processes[1])
+        bot.startup_s["servers_ready"] = time.monotonic() - launched
         send_message(bot.url, "warm-up", "hello")  # the first message traces the TensorFlow graphs
+        bot.startup_s["first_answer"] = time.monotonic() - launched
     except BaseException:
         bot.stop()
         raise

@@ -53,5 +53,7 @@ if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import sys; assert sys.
   "$UV" venv --quiet .venv --python "$PY310"
 fi
 echo "Installing the locked dependencies (requirements.lock) ..."
-"$UV" pip sync --quiet requirements.lock --python .venv/bin/python
+# Bytecode now: this machine sets PYTHONDONTWRITEBYTECODE, so without it every process (rasa run,
+# the action server, each test) recompiles TensorFlow and Rasa from source on start.
+"$UV" pip sync --quiet --compile-bytecode requirements.lock --python .venv/bin/python
 touch .venv/.synced

@@ -63,3 +63,13 @@ def test_payload_and_display_helpers() -> None:
     assert source_links(("https://www.ecfmg.org/fees/", "https://oet.com")) == (
         "[ecfmg.org/fees](https://www.ecfmg.org/fees/) · [oet.com](https://oet.com)")
     assert checked_on(date(2026, 11, 2)) == "2 November 2026"
+
+
+def test_one_selector_for_all_retrieval_intents_is_read_under_default() -> None:
+    parsed = parse("faq", [])
+    parsed["response_selector"] = {"default": {"ranking": [
+        {"intent_response_key": "out_of_scope/medical_advice", "confidence": 0.5},
+        {"intent_response_key": "faq/fee_a", "confidence": 0.4},
+        {"intent_response_key": "faq/visa_b", "confidence": 0.05},
+    ]}}
+    assert decide_with(parsed, Thresholds(answer=0.3, margin=0.2)) == Decision("answer", ("fee_a",))
