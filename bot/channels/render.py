@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 # Our answers use only [label](https://...) links; anything else is shown as typed.
 MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]+)\]\((https?://[^\s()]+)\)")
-_FAQ_PICK = re.compile(rf"^/{FAQ_INTENT}(\{{.*\}})$")
+_ENTRY_PICK = re.compile(r"^/([a-z_]+)(\{.*\})$")  # /<intent>{"faq_id": "<entry id>"}: a pick or a 👍/👎
 # Preferred places to split a long message, best first, with how far past the match to cut (a
 # sentence keeps its full stop); the last resort is any place outside a link.
 _SPLIT_AT = ((re.compile(r"\n\n"), 0), (re.compile(r"\n"), 0), (re.compile(r"[.!?] "), 1), (re.compile(r" "), 0))
@@ -38,9 +38,11 @@ class ButtonChoice:
 
 
 def encode_button(payload: str, title: str, limit_bytes: int) -> str:
-    """A short, reversible token for a button: `f:<faq id>`, `p:<payload>`, or `t:<title>` as the last resort."""
-    entry_id = _picked_entry_id(payload)
-    candidates = ([f"f:{entry_id}"] if entry_id else []) + [f"p:{payload}"]
+    """A short, reversible token for a button: `f:<faq id>`, `e:<intent>:<faq id>` (e.g. a 👍 on an entry),
+    `p:<payload>`, or `t:<title>` as the last resort."""
+    intent, entry_id = _picked_entry(payload) or (None, None)
+    short = f"f:{entry_id}" if intent == FAQ_INTENT else f"e:{intent}:{entry_id}"
+    candidates = ([short] if entry_id else []) + [f"p:{payload}"]
     for token in candidates:
         if len(token.encode()) <= limit_bytes:
             return token
@@ -54,6 +56,9 @@ def decode_button(token: str) -> ButtonChoice:
     kind, _, value = token.partition(":")
     if kind == "f" and value:
         return ButtonChoice(faq_payload(value), True)
+    intent, _, entry_id = value.partition(":")
+    if kind == "e" and re.fullmatch(r"[a-z_]+", intent) and entry_id:
+        return ButtonChoice(f"/{intent}{json.dumps({PICKED_ENTRY_ENTITY: entry_id})}", True)
     if kind == "p" and value.startswith("/"):
         return ButtonChoice(value, True)
     if kind == "t":
@@ -61,17 +66,18 @@ def decode_button(token: str) -> ButtonChoice:
     return ButtonChoice(token, False)
 
 
-def _picked_entry_id(payload: str) -> str | None:
-    match = _FAQ_PICK.match(payload)
+def _picked_entry(payload: str) -> tuple[str, str] | None:
+    """(intent, entry id) of a payload whose only entity is the entry id."""
+    match = _ENTRY_PICK.match(payload)
     if not match:
         return None
     try:
-        entities = json.loads(match.group(1))
+        entities = json.loads(match.group(2))
     except ValueError:
         return None
     if isinstance(entities, dict) and list(entities) == [PICKED_ENTRY_ENTITY] and \
             isinstance(entities[PICKED_ENTRY_ENTITY], str):
-        return entities[PICKED_ENTRY_ENTITY]
+        return match.group(1), entities[PICKED_ENTRY_ENTITY]
     return None
 
 

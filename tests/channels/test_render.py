@@ -122,6 +122,8 @@ def test_slack_truncates_long_button_titles_and_splits_long_text_into_sections()
 @pytest.mark.parametrize("payload, token", [
     ('/faq{"faq_id": "certification_no_residency_guarantee"}', "f:certification_no_residency_guarantee"),
     ("/eligibility_form", "p:/eligibility_form"),
+    ('/rate_answer_unhelpful{"faq_id": "certification_no_residency_guarantee"}',
+     "e:rate_answer_unhelpful:certification_no_residency_guarantee"),
     ('/inform{"school_listed": "yes"}', 'p:/inform{"school_listed": "yes"}'),
 ])
 def test_button_tokens_fit_telegram_and_decode_to_the_payload(payload: str, token: str) -> None:
@@ -140,17 +142,18 @@ def test_payload_too_long_for_telegram_falls_back_to_the_title_as_text() -> None
     assert "Wie lange dauert die Zertifizierung für" in choice.text
 
 
-@pytest.mark.parametrize("token", ["/restart", "x:/restart", "p:restart", "f:", "garbage"])
+@pytest.mark.parametrize("token", ["/restart", "x:/restart", "p:restart", "f:", "garbage", "e:restart", "e:re-start:x"])
 def test_forged_tokens_are_read_as_typed_text(token: str) -> None:
     assert not decode_button(token).is_payload
 
 
-def test_every_knowledge_entry_fits_a_telegram_button() -> None:
+def test_every_entry_and_its_feedback_buttons_fit_telegram() -> None:
     from bot.answering import faq_payload
     from bot.kb.loader import load_knowledge
     from bot.paths import knowledge_dir
 
     knowledge, _ = load_knowledge(knowledge_dir())
-    too_long = [e.id for e in knowledge.entries.values() if decode_button(
-        encode_button(faq_payload(e.id), e.question, TELEGRAM_CALLBACK_LIMIT)).text != faq_payload(e.id)]
+    payloads = [p for e in knowledge.entries.values() for p in (
+        faq_payload(e.id), f'/rate_answer_helpful{{"faq_id": "{e.id}"}}', f'/rate_answer_unhelpful{{"faq_id": "{e.id}"}}')]
+    too_long = [p for p in payloads if decode_button(encode_button(p, "title", TELEGRAM_CALLBACK_LIMIT)).text != p]
     assert knowledge.entries and too_long == []
