@@ -13,11 +13,13 @@ from bot.paths import PROJECT_ROOT
 # - retrieval intents must be listed in domain.yml for rules to use them, and the importer adds them
 #   again from the responses in the NLU data, then reports the merge as a duplicate;
 # - responses sent only by action_answer_faq (and utter_faq/*, which the ResponseSelector needs to
-#   train but which the action replaces with the live answer) appear in no rule.
+#   train but which the action replaces with the live answer) appear in no rule; nor does
+#   utter_service_unavailable, which nginx names when no action server answers (deploy/nginx.conf).
 KNOWN_FALSE_POSITIVES = {
     "The following duplicated intents have been found across multiple domain files: faq, out_of_scope",
     *(f"The utterance '{name}' is not used in any story or rule." for name in (
-        "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_no_answer", "utter_something_went_wrong")),
+        "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_no_answer", "utter_service_unavailable",
+        "utter_something_went_wrong")),
 }
 WARNING = re.compile(r"UserWarning: (.*?)(?:\n  More info at .*)?(?=\n\S|\n?\Z|\x1b)", re.S)
 
