@@ -6,7 +6,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install check generate load-db validate train run chat test lock bench-answers
+.PHONY: install check generate load-db validate train run chat test lock bench-answers bench-eligibility
 
 install: .venv/.synced
 
@@ -39,6 +39,9 @@ test: train
 
 bench-answers: load-db train
 	$(PY) bench/answer_quality.py
+
+bench-eligibility: load-db train
+	$(PY) bench/eligibility_check.py
 
 lock: install
 	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \

@@ -95,14 +95,15 @@ def faq_payload(entry_id: str) -> str:
     return f"/{FAQ_INTENT}{json.dumps({PICKED_ENTRY_ENTITY: entry_id})}"
 
 
+def link_label(url: str) -> str:
+    """The readable part of an address: www.ecfmg.org/fees/ -> ecfmg.org/fees."""
+    parsed = urlparse(url)
+    return (parsed.netloc.removeprefix("www.") + parsed.path).rstrip("/")
+
+
 def source_links(urls: tuple[str, ...]) -> str:
     """Markdown links labelled with the readable part of each address."""
-    links = []
-    for url in urls:
-        parsed = urlparse(url)
-        label = (parsed.netloc.removeprefix("www.") + parsed.path).rstrip("/")
-        links.append(f"[{label}]({url})")
-    return " · ".join(links)
+    return " · ".join(f"[{link_label(url)}]({url})" for url in urls)
 
 
 def checked_on(day: date) -> str:

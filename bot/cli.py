@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load-db", help="load knowledge/ into the store the running bot reads")
     load.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
     commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
-    commands.add_parser("mark-trained", help="record that models/ was trained from the current data")
+    mark = commands.add_parser("mark-trained", help="record what the current data is, for the model trained from it")
+    mark.add_argument("--stamp", type=Path, default=None,
+                      help="write here instead of models/ (train.sh stamps before training, moves it after)")
     serve = commands.add_parser("serve", help="start the action server and the bot on 127.0.0.1")
     serve.add_argument("--port", type=int, default=5005)
     serve.add_argument("--actions-port", type=int, default=5055)
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "generate": lambda: generate(root),
         "load-db": lambda: load_db(root, args.database_url or paths.database_url()),
         "training-status": training_status,
-        "mark-trained": lambda: mark_trained(root),
+        "mark-trained": lambda: mark_trained(root, args.stamp),
         "serve": lambda: _serve(args.port, args.actions_port),
         "chat": lambda: _chat(args.port, args.actions_port),
         "purge-conversations": lambda: purge_conversations(args.older_than, args.tracker_url),
@@ -152,13 +154,14 @@ def training_status() -> int:
     return 1
 
 
-def mark_trained(root: Path) -> int:
-    from bot.kb.fingerprint import knowledge_training_fingerprint, training_inputs_fingerprint, write_stamp
+def mark_trained(root: Path, stamp: Path | None) -> int:
+    from bot.kb.fingerprint import (STAMP_NAME, knowledge_training_fingerprint, training_inputs_fingerprint,
+                                    write_stamp)
 
     knowledge = _checked_or_report(root)
     if knowledge is None:
         return 1
-    write_stamp(paths.models_dir(), training_inputs_fingerprint(paths.PROJECT_ROOT),
+    write_stamp(stamp or paths.models_dir() / STAMP_NAME, training_inputs_fingerprint(paths.PROJECT_ROOT),
                 knowledge_training_fingerprint(knowledge))
     return 0
 

@@ -7,6 +7,8 @@ if .venv/bin/python -m bot training-status >/dev/null; then
   exit 0
 fi
 mkdir -p var/log models
+# Stamp what this training reads before it starts: data edited while it runs must not count as trained.
+.venv/bin/python -m bot mark-trained --stamp var/train-stamp.json
 echo "Training the model (log: var/log/train.log) ..."
 started=$(date +%s)
 if ! .venv/bin/rasa train --fixed-model-name ecfmg-guide --out models >var/log/train.log 2>&1; then
@@ -14,5 +16,5 @@ if ! .venv/bin/rasa train --fixed-model-name ecfmg-guide --out models >var/log/t
   tail -n 40 var/log/train.log >&2
   exit 1
 fi
-.venv/bin/python -m bot mark-trained
+mv var/train-stamp.json models/trained-from.json
 echo "Trained in $(( $(date +%s) - started )) s: models/ecfmg-guide.tar.gz"

@@ -44,9 +44,46 @@ GLOSSARY = textwrap.dedent("""\
     """)
 
 
+ELIGIBILITY = textwrap.dedent("""\
+    checked: 2026-11-01
+    sources: [https://www.ecfmg.org/certification/requirements-for-certification.html]
+    questions:
+      - {slot: school_listed, label: your school, ask: Is your school listed?, how_to_find_out: Look it up.,
+         mentions: [world directory]}
+      - {slot: graduated, label: your graduation, ask: Have you graduated?, how_to_find_out: Ask your school.,
+         mentions: [graduated]}
+      - {slot: step1_passed, label: Step 1, ask: Passed Step 1?, how_to_find_out: See your transcript., mentions: [step 1]}
+      - {slot: step2ck_passed, label: Step 2 CK, ask: Passed Step 2 CK?, how_to_find_out: See your transcript.,
+         mentions: [ck]}
+      - {slot: step2cs_passed, label: Step 2 CS, ask: Passed Step 2 CS?, how_to_find_out: See your transcript.,
+         mentions: [cs]}
+      - {slot: pathway_met, label: your Pathway, ask: Pathway accepted?, how_to_find_out: See MyIntealth.,
+         mentions: [pathway], skip_if: [{step2cs_passed: "yes"}]}
+      - {slot: oet_passed, label: OET, ask: "Passed OET ({fee_application})?", how_to_find_out: See oet.com.,
+         mentions: [oet], skip_if: [{step2cs_passed: "yes"}],
+         min_scores: {listening: 350, reading: 350, speaking: 350, writing: 300}}
+    stops:
+      - {when: {school_listed: "no"}, status: not_eligible, missing: [school]}
+    requirements:
+      - {id: school, title: A listed school, met_if: [{school_listed: "yes"}], next_step: Check it., fee: none,
+         link: https://www.wdoms.org}
+      - {id: graduation, title: Graduation, met_if: [{graduated: "yes"}], next_step: Graduate., fee: none,
+         link: https://www.ecfmg.org/}
+      - {id: step1, title: Step 1, met_if: [{step1_passed: "yes"}], next_step: Pass it., fee: "{fee_application}",
+         link: https://www.usmle.org/}
+      - {id: step2ck, title: Step 2 CK, met_if: [{step2ck_passed: "yes"}], next_step: Pass it., fee: none,
+         link: https://www.usmle.org/}
+      - {id: clinical_skills, title: Clinical skills, met_if: [{step2cs_passed: "yes"}, {pathway_met: "yes", oet_passed: "yes"}],
+         next_step: Apply for a Pathway., fee: none, link: https://www.ecfmg.org/}
+      - {id: oet, title: OET, met_if: [{step2cs_passed: "yes"}, {oet_passed: "yes"}], next_step: Take OET., fee: none,
+         link: https://www.ecfmg.org/}
+    """)
+
+
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
-    """knowledge/ with two topics, one entry each, one figure and one glossary term: no problems."""
+    """knowledge/ with two topics, one entry each, one figure, one glossary term and an eligibility
+    check: no problems."""
     root = tmp_path / "knowledge"
     (root / "faq").mkdir(parents=True)
     (root / "faq" / "fees.yml").write_text(
@@ -58,6 +95,7 @@ def knowledge_dir(tmp_path: Path) -> Path:
         + entry_yaml("visa_b", PHRASINGS_B, "fee_a", "It takes 4 to 6 weeks."))
     (root / "figures.yml").write_text(FIGURES)
     (root / "glossary.yml").write_text(GLOSSARY)
+    (root / "eligibility.yml").write_text(ELIGIBILITY)
     return root
 
 

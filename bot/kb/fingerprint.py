@@ -11,11 +11,13 @@ STAMP_NAME = "trained-from.json"
 
 
 def knowledge_training_fingerprint(knowledge: Knowledge) -> str:
-    """Covers only what the model learns from: ids, questions, phrasings and the glossary.
+    """Covers only what the model learns from: ids, questions, phrasings, the glossary and the
+    eligibility questions (they become domain responses).
     Answers, sources, dates and figures are left out; they go live without training."""
     content = {
         "entries": sorted((e.id, e.question, sorted(e.also_asked)) for e in knowledge.entries.values()),
         "terms": sorted((t.id, t.label, t.name, sorted(t.variants)) for t in knowledge.terms),
+        "eligibility_questions": [q.ask for q in knowledge.eligibility.questions] if knowledge.eligibility else [],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -42,9 +44,10 @@ def read_stamp(models_dir: Path) -> dict[str, str]:
         return {}
 
 
-def write_stamp(models_dir: Path, inputs: str, knowledge: str) -> None:
+def write_stamp(path: Path, inputs: str, knowledge: str) -> None:
     stamp = {"inputs": inputs, "knowledge": knowledge}
-    (models_dir / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
 
 
 def model_is_current(models_dir: Path, inputs: str) -> bool:

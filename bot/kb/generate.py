@@ -51,6 +51,24 @@ def synonym_data(knowledge: Knowledge) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Plain-text payloads: a button press is read exactly like the same words typed.
+ANSWER_BUTTONS = (("Yes", "yes"), ("No", "no"), ("Not sure", "not sure"))
+
+
+def eligibility_questions(knowledge: Knowledge) -> str:
+    """The form's questions, utter_ask_<slot>, each with Yes / No / Not sure buttons."""
+    lines = [HEADER, 'version: "3.1"', "responses:"]
+    for question in knowledge.eligibility.questions if knowledge.eligibility else ():
+        lines.append("  # knowledge/eligibility.yml")
+        lines.append(f"  utter_ask_{question.slot}:")
+        lines.append(f"  - text: {json.dumps(question.ask, ensure_ascii=False)}")
+        lines.append("    buttons:")
+        for title, payload in ANSWER_BUTTONS:
+            lines.append(f"    - title: {json.dumps(title)}")
+            lines.append(f"      payload: {json.dumps(payload)}")
+    return "\n".join(lines) + "\n"
+
+
 def _unique_examples(texts: list[str] | tuple[str, ...]) -> list[str]:
     seen: set[str] = set()
     unique = []
@@ -74,6 +92,7 @@ def write_if_changed(path: Path, content: str) -> bool:
 
 
 def write_training_data(knowledge: Knowledge, out_dir: Path) -> list[Path]:
-    """Writes faq.yml and synonyms.yml; returns the files that changed."""
-    outputs = {out_dir / "faq.yml": faq_training_data(knowledge), out_dir / "synonyms.yml": synonym_data(knowledge)}
+    """Writes faq.yml, synonyms.yml and eligibility.yml; returns the files that changed."""
+    outputs = {out_dir / "faq.yml": faq_training_data(knowledge), out_dir / "synonyms.yml": synonym_data(knowledge),
+               out_dir / "eligibility.yml": eligibility_questions(knowledge)}
     return [path for path, content in outputs.items() if write_if_changed(path, content)]

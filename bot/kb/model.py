@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.eligibility.rules import EligibilityRules
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -70,6 +72,7 @@ class Knowledge:
     entries: dict[str, Entry] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
+    eligibility: EligibilityRules | None = None
     # What could not be read: references into it are not reported, the cause is reported instead.
     unreadable_ids: set[str] = field(default_factory=set)
     unreadable_files: set[str] = field(default_factory=set)  # topic files

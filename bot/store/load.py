@@ -20,7 +20,7 @@ def create_schema(session: Session) -> None:
 def replace_knowledge(session: Session, knowledge: Knowledge, training_fingerprint: str) -> None:
     """Deletes and re-inserts everything; the caller's transaction makes it all-or-nothing,
     so a running bot reads either the old content or the new, never half of each."""
-    for table in (models.Related, models.Source, models.Entry, models.Topic, models.Meta):
+    for table in (models.Related, models.Source, models.Entry, models.Topic, models.Meta, models.EligibilityRules):
         session.execute(delete(table))
     for position, topic in enumerate(knowledge.topics):
         session.add(models.Topic(id=topic.id, title=topic.title, start_with=topic.start_with, position=position))
@@ -35,6 +35,8 @@ def replace_knowledge(session: Session, knowledge: Knowledge, training_fingerpri
             sources=[models.Source(position=i, url=url) for i, url in enumerate(entry.sources)],
             related=[models.Related(position=i, related_id=rid) for i, rid in enumerate(entry.related)],
         ))
+    if knowledge.eligibility is not None:
+        session.add(models.EligibilityRules(id=1, rules_json=knowledge.eligibility.to_json()))
     session.add(models.Meta(key="loaded_at", value=datetime.now(timezone.utc).isoformat(timespec="seconds")))
     session.add(models.Meta(key="training_fingerprint", value=training_fingerprint))
 

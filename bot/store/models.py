@@ -53,3 +53,12 @@ class Meta(Base):
 
     key = Column(String(64), primary_key=True)
     value = Column(Text, nullable=False)
+
+
+class EligibilityRules(Base):
+    """The eligibility check's rules from knowledge/eligibility.yml, figures filled in, as one JSON document."""
+
+    __tablename__ = "kb_eligibility"
+
+    id = Column(Integer, primary_key=True)
+    rules_json = Column(Text, nullable=False)

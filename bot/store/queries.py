@@ -8,6 +8,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.eligibility.rules import EligibilityRules
 from bot.errors import StoreNotReadyError
 from bot.store import models
 
@@ -73,3 +74,12 @@ def ensure_store_ready(session: Session) -> int:
     if count == 0:
         raise StoreNotReadyError(f"The knowledge store at {url} is empty; {LOAD_HINT}.")
     return count
+
+
+def eligibility_rules(session: Session) -> EligibilityRules:
+    """The loaded eligibility rules; StoreNotReadyError saying what to run if there are none."""
+    row = session.get(models.EligibilityRules, 1)
+    if row is None:
+        url = session.get_bind().url.render_as_string(hide_password=True)
+        raise StoreNotReadyError(f"The knowledge store at {url} has no eligibility rules; {LOAD_HINT}.")
+    return EligibilityRules.from_json(row.rules_json)

@@ -52,7 +52,7 @@ def test_load_db_reports_changes_and_whether_to_retrain(knowledge_dir: Path, tmp
         "Added all 2 entries (the store was empty).",
         "There is no trained model yet: run `make train` (or `make run`, which trains when needed).",
     ]
-    write_stamp(models_dir, "inputs", knowledge_training_fingerprint(load_checked(knowledge_dir, date.today())))
+    write_stamp(models_dir / "trained-from.json", "inputs", knowledge_training_fingerprint(load_checked(knowledge_dir, date.today())))
     visa = knowledge_dir / "faq" / "visa.yml"
     visa.write_text(visa.read_text().replace("It takes 4 to 6 weeks.", "It takes 6 to 8 weeks."))
     code, out = run(capsys, *load)

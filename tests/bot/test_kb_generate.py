@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.kb.fingerprint import knowledge_training_fingerprint
-from bot.kb.generate import faq_training_data, synonym_data, write_training_data
+from bot.kb.generate import eligibility_questions, faq_training_data, synonym_data, write_training_data
 from bot.kb.render import render_answer, word_count
 from bot.kb.validate import load_checked
 
@@ -40,7 +40,7 @@ def test_synonyms_map_variants_to_term_ids(knowledge_dir: Path) -> None:
 def test_generation_is_stable(knowledge_dir: Path, tmp_path: Path) -> None:
     knowledge = load_checked(knowledge_dir, TODAY)
     out = tmp_path / "generated"
-    assert sorted(p.name for p in write_training_data(knowledge, out)) == ["faq.yml", "synonyms.yml"]
+    assert sorted(p.name for p in write_training_data(knowledge, out)) == ["eligibility.yml", "faq.yml", "synonyms.yml"]
     assert write_training_data(knowledge, out) == []
 
 
@@ -51,3 +51,11 @@ def test_answer_edit_keeps_training_fingerprint_but_phrasing_edit_changes_it(kno
     assert knowledge_training_fingerprint(load_checked(knowledge_dir, TODAY)) == before
     fees.write_text(fees.read_text().replace("application fee 0", "application fee zero"))
     assert knowledge_training_fingerprint(load_checked(knowledge_dir, TODAY)) != before
+
+
+def test_eligibility_questions_become_form_prompts_with_answer_buttons(knowledge_dir: Path) -> None:
+    text = eligibility_questions(load_checked(knowledge_dir, TODAY))
+    assert ('  utter_ask_oet_passed:\n  - text: "Passed OET (US$160 (as of January 2022; check ecfmg.org))?"\n'
+            '    buttons:\n    - title: "Yes"\n      payload: "yes"\n    - title: "No"\n      payload: "no"\n'
+            '    - title: "Not sure"\n      payload: "not sure"\n') in text
+    assert text.count("utter_ask_") == 7

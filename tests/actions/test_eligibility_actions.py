@@ -1,0 +1,160 @@
+"""eligibility_form's validation and the result actions, with a real dispatcher and store."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.eligibility import (ActionCorrectEligibility, ActionReportEligibility, ActionResetEligibility,
+                                 ValidateEligibilityForm, wants_to_stop)
+from bot.eligibility.rules import SLOTS
+from bot.store.db import make_session
+from bot.store.user_data import EligibilityOutcome
+
+ALL_YES = {"school_listed": "yes", "graduated": "yes", "step1_passed": "yes", "step2ck_passed": "yes",
+           "step2cs_passed": "no", "pathway_met": "yes", "oet_passed": "yes"}
+
+
+def form_tracker(text: str, slots: dict[str, Any], intent: str = "inform", after: str | None = None) -> Tracker:
+    """The tracker the form's validation sees: the user's message, then (if `after`) a digression."""
+    events: list[dict[str, Any]] = [{"event": "user", "text": text}, {"event": "action", "name": "action_listen"}]
+    if after:
+        events.append({"event": "action", "name": after})
+    events.append({"event": "action", "name": "eligibility_form"})
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    return Tracker("user-1", slots, message, events, False, None, {"name": "eligibility_form"}, "eligibility_form")
+
+
+def result_tracker(slots: dict[str, Any], text: str = "") -> Tracker:
+    message = {"text": text, "intent": {"name": "correct_eligibility_answer", "confidence": 0.9}, "entities": []}
+    events = [{"event": "user", "text": text, "input_channel": "telegram"}]
+    return Tracker("user-1", slots, message, events, False, None, {}, "action_listen")
+
+
+async def test_an_answer_in_own_words_fills_the_slot_and_asks_the_next_question(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker("passed it on my second try", {"requested_slot": "step1_passed", "school_listed": "yes",
+                                                          "graduated": "yes"})
+    events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert events == [SlotSet("step1_passed", "yes"), SlotSet("requested_slot", "step2ck_passed")]
+    assert dispatcher.messages == []
+
+
+async def test_unclear_answer_is_asked_again_with_a_hint_not_guessed(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateEligibilityForm().run(dispatcher, form_tracker("banana", {"requested_slot": "graduated"}), {})
+    assert events == [SlotSet("graduated", None), SlotSet("requested_slot", "school_listed")]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_not_understood"]
+
+
+async def test_not_sure_explains_how_to_find_out_and_goes_on(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker("no idea", {"requested_slot": "school_listed"})
+    events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert events == [SlotSet("school_listed", "unsure"), SlotSet("requested_slot", "graduated")]
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_eligibility_how_to_find_out"
+    assert message["explanation"] == "Look it up."
+
+
+async def test_faq_question_mid_form_is_left_to_the_digression_rule(loaded_store) -> None:
+    tracker = form_tracker("how much does the oet cost?", {"requested_slot": "step1_passed"}, intent="faq")
+    assert await ValidateEligibilityForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+async def test_after_a_digression_the_form_asks_the_pending_question_again(loaded_store) -> None:
+    tracker = form_tracker("how much does the oet cost?", {"requested_slot": "step1_passed", "school_listed": "yes",
+                                                           "graduated": "yes"}, intent="faq", after="action_answer_faq")
+    events = await ValidateEligibilityForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("requested_slot", "step1_passed")]
+
+
+async def test_correction_mid_form_updates_the_earlier_answer_and_keeps_the_question(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {**ALL_YES, "step2ck_passed": "no", "oet_passed": None, "requested_slot": "oet_passed"}
+    events = await ValidateEligibilityForm().run(dispatcher, form_tracker("actually I did pass CK", slots), {})
+    assert events == [SlotSet("step2ck_passed", "yes"), SlotSet("requested_slot", "oet_passed")]
+    [message] = dispatcher.messages
+    assert (message["response"], message["label"], message["answer"]) == \
+        ("utter_eligibility_correction_noted", "Step 2 CK", "yes")
+
+
+async def test_a_valid_step2cs_pass_ends_the_form_without_pathway_or_oet(loaded_store) -> None:
+    slots = {**ALL_YES, "step2cs_passed": None, "pathway_met": None, "oet_passed": None,
+             "requested_slot": "step2cs_passed"}
+    events = await ValidateEligibilityForm().run(CollectingDispatcher(), form_tracker("yes", slots), {})
+    assert events == [SlotSet("step2cs_passed", "yes"), SlotSet("requested_slot", None)]
+
+
+async def test_stop_ends_the_form_as_cancelled(loaded_store) -> None:
+    tracker = form_tracker("never mind", {"requested_slot": "graduated"}, intent="deny")
+    events = await ValidateEligibilityForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("eligibility_status", "cancelled"), SlotSet("requested_slot", None)]
+
+
+async def test_result_lists_each_open_requirement_with_step_fee_and_link_and_is_recorded(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {**ALL_YES, "step2ck_passed": "no", "oet_passed": "unsure"}
+    events = await ActionReportEligibility().run(dispatcher, result_tracker(slots), {})
+    assert events == [SlotSet("eligibility_status", "in_progress"),
+                      SlotSet("eligibility_missing", ["step2ck", "clinical_skills", "oet"])]
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_eligibility_result_in_progress"] + ["utter_eligibility_open_requirement"] * 3 + \
+        ["utter_eligibility_disclaimer"]
+    assert (dispatcher.messages[0]["open_count"], dispatcher.messages[0]["total"]) == (3, 6)
+    step2ck = dispatcher.messages[1]
+    assert (step2ck["title"], step2ck["fee"], step2ck["link"], step2ck["link_label"]) == \
+        ("Step 2 CK", "none", "https://www.usmle.org/", "usmle.org")
+    with make_session() as session:
+        row = session.scalars(select(EligibilityOutcome)).one()
+        assert (row.status, row.missing, row.channel) == ("in_progress", "clinical_skills,oet,step2ck", "telegram")
+
+
+async def test_cancelled_check_says_so_and_is_recorded_as_cancelled(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionReportEligibility().run(dispatcher, result_tracker({"eligibility_status": "cancelled"}), {})
+    assert events == [SlotSet("eligibility_missing", [])]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_cancelled"]
+    with make_session() as session:
+        assert session.scalars(select(EligibilityOutcome.status)).all() == ["cancelled"]
+
+
+async def test_reset_clears_every_answer_for_a_fresh_check() -> None:
+    events = await ActionResetEligibility().run(CollectingDispatcher(), result_tracker(ALL_YES), {})
+    assert {e["name"] for e in events} == {*SLOTS, "eligibility_status", "eligibility_missing", "requested_slot"}
+    assert all(e["value"] is None for e in events)
+
+
+async def test_correction_after_the_result_updates_it(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {**ALL_YES, "step2ck_passed": "no", "eligibility_status": "in_progress"}
+    events = await ActionCorrectEligibility().run(dispatcher, result_tracker(slots, "actually I did pass CK"), {})
+    assert events == [SlotSet("step2ck_passed", "yes"), SlotSet("eligibility_status", "meets_requirements"),
+                      SlotSet("eligibility_missing", [])]
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_eligibility_correction_noted", "utter_eligibility_result_meets_requirements",
+        "utter_eligibility_disclaimer"]
+
+
+async def test_correction_that_makes_new_questions_matter_reopens_the_form(loaded_store) -> None:
+    slots = {**ALL_YES, "step2cs_passed": "yes", "pathway_met": None, "oet_passed": None,
+             "eligibility_status": "meets_requirements"}
+    events = await ActionCorrectEligibility().run(CollectingDispatcher(),
+                                                  result_tracker(slots, "actually I never passed CS"), {})
+    assert events == [SlotSet("step2cs_passed", "no"), SlotSet("eligibility_status", None),
+                      FollowupAction("eligibility_form")]
+
+
+async def test_correction_before_any_check_offers_one(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    assert await ActionCorrectEligibility().run(dispatcher, result_tracker({}, "actually I passed CK"), {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_no_check_yet"]
+
+
+def test_stop_words_only_count_in_a_short_message() -> None:
+    assert all(wants_to_stop(t) for t in ["stop", "Stop!", "ok cancel", "never mind thanks", "i want to quit this"])
+    assert not any(wants_to_stop(t) for t in ["will the attempt limit stop me from taking step 1 again",
+                                               "yes", "I quit my job and passed step 1 last year in march"])

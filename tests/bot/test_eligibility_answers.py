@@ -1,0 +1,105 @@
+"""Free-text answers to the eligibility questions, read with the real questions from knowledge/."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.eligibility.answers import Reading, read_answer, read_correction
+from bot.eligibility.rules import Question
+from bot.kb.validate import load_checked
+from bot.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def questions() -> tuple[Question, ...]:
+    rules = load_checked(PROJECT_ROOT / "knowledge", date.today()).eligibility
+    assert rules is not None
+    return rules.questions
+
+
+@pytest.mark.parametrize(("asked", "text", "expected"), [
+    ("step1_passed", "yep", "yes"),
+    ("step1_passed", "Yes", "yes"),
+    ("step1_passed", "yes!! 🎉", "yes"),
+    ("step1_passed", "nope", "no"),
+    ("step1_passed", "no", "no"),
+    ("step1_passed", "passed it on my second try", "yes"),
+    ("step1_passed", "I failed the first time but passed on the second attempt", "yes"),
+    ("step1_passed", "cleared it last year", "yes"),
+    ("step1_passed", "it's a pass", "yes"),
+    ("step1_passed", "I haven't passed yet", "no"),
+    ("step1_passed", "of course not", "no"),
+    ("step1_passed", "no, I passed", "yes"),
+    ("step2ck_passed", "failed once, retaking in May", "no"),
+    ("step2ck_passed", "not yet, sitting it in March", "no"),
+    ("step2ck_passed", "still preparing for it", "no"),
+    ("step2ck_passed", "booked for next month", "no"),
+    ("step2ck_passed", "i did", "yes"),
+    ("graduated", "graduated 2021", "yes"),
+    ("graduated", "I have my diploma", "yes"),
+    ("graduated", "I'm in final year", "no"),
+    ("graduated", "still a student", "no"),
+    ("graduated", "I will graduate in 2027", "no"),
+    ("graduated", "i think so", "unsure"),
+    ("school_listed", "my school is in wdoms", "yes"),
+    ("school_listed", "yes, it has the ECFMG note", "yes"),
+    ("school_listed", "it's listed but the note doesn't cover my year", "no"),
+    ("school_listed", "no sponsor note", "no"),
+    ("school_listed", "how do I check that?", "unsure"),
+    ("step2cs_passed", "never took it", "no"),
+    ("step2cs_passed", "I passed CS in 2019", "yes"),
+    ("pathway_met", "applied, still waiting", "no"),
+    ("pathway_met", "my pathway was approved", "yes"),
+    ("pathway_met", "under review", "no"),
+    ("oet_passed", "I got 360 in all four", "yes"),
+    ("oet_passed", "B in all", "yes"),
+    ("oet_passed", "listening 360 reading 350 writing 310 speaking 400", "yes"),
+    ("oet_passed", "L 350 R 350 W 300 S 350", "yes"),
+    ("oet_passed", "I got 320 in listening", "no"),
+    ("oet_passed", "all four above 350", "yes"),
+    ("oet_passed", "no idea", "unsure"),
+    ("oet_passed", "dont know", "unsure"),
+    ("oet_passed", "not sure", "unsure"),
+])
+def test_answer_to_the_question_asked(questions, asked: str, text: str, expected: str) -> None:
+    assert read_answer(text, asked, questions).answer == expected
+
+
+@pytest.mark.parametrize("text", ["hello", "what?", "banana", "how much is the fee?", "lol", "my cousin took it"])
+def test_unclear_messages_are_not_taken_as_an_answer(questions, text: str) -> None:
+    assert read_answer(text, "step1_passed", questions) == Reading()
+
+
+def test_partial_oet_scores_ask_for_all_four(questions) -> None:
+    assert read_answer("360 in listening and reading", "oet_passed", questions) == Reading(None, {}, True)
+
+
+def test_nlu_intent_is_a_last_resort_for_yes_and_no(questions) -> None:
+    assert read_answer("yessir", "step1_passed", questions, intent="affirm").answer == "yes"
+    assert read_answer("nah mate", "step1_passed", questions, intent="affirm").answer == "no"
+
+
+def test_another_subject_becomes_a_correction_not_the_answer(questions) -> None:
+    assert read_answer("actually I did pass CK", "oet_passed", questions) == \
+        Reading(None, {"step2ck_passed": "yes"})
+    assert read_answer("yes, and CK too", "step1_passed", questions) == Reading("yes", {"step2ck_passed": "yes"})
+    assert read_answer("I passed step 1 but not CK yet", "step1_passed", questions) == \
+        Reading("yes", {"step2ck_passed": "no"})
+
+
+def test_a_question_about_another_subject_is_not_a_correction(questions) -> None:
+    assert read_answer("yes, how much does step 2 ck cost?", "step1_passed", questions) == Reading("yes")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("actually I did pass CK", {"step2ck_passed": "yes"}),
+    ("sorry, I haven't graduated yet", {"graduated": "no"}),
+    ("wait, I failed step 1 and my OET was fine", {"step1_passed": "no", "oet_passed": "yes"}),
+    ("actually I never passed step 2 cs", {"step2cs_passed": "no"}),
+    ("thanks a lot", {}),
+    ("I failed step 1 and CK", {"step1_passed": "no", "step2ck_passed": "no"}),
+    ("I failed step 1 and the OET result came today", {"step1_passed": "no"}),
+])
+def test_corrections_after_the_check(questions, text: str, expected: dict[str, str]) -> None:
+    assert read_correction(text, questions) == expected
