@@ -209,7 +209,11 @@ def purge_conversations(older_than: float | None, tracker_url: str | None) -> in
         print(f"ERROR: --older-than must be a number of days above 0 (got {days:g}), e.g. --older-than 90.")
         return 1
     url = tracker_url or configured_tracker_url(os.environ, paths.run_dir())
-    shown = make_url(url).render_as_string(hide_password=True)
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        print(f"No conversations are stored at {shown} (the file does not exist); nothing to purge.")
+        return 0
     try:
         result = purge(url, days)
     except SQLAlchemyError as err:
