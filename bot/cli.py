@@ -1,5 +1,5 @@
 """`python -m bot check | generate | load-db | training-status | mark-trained | serve | chat |
-purge-conversations | nginx-config`."""
+telegram-webhook | purge-conversations | nginx-config`."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="talk to the bot in the terminal (starts it if it is not running)")
     chat.add_argument("--port", type=int, default=5005)
     chat.add_argument("--actions-port", type=int, default=5055)
+    commands.add_parser("telegram-webhook", help="tell Telegram to send updates to TELEGRAM_WEBHOOK_URL with "
+                                                 "TELEGRAM_SECRET_TOKEN")
     purge = commands.add_parser("purge-conversations",
                                 help="delete conversations idle for more than N days from the tracker store")
     purge.add_argument("--older-than", type=float, default=None, metavar="DAYS",
@@ -55,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         "mark-trained": lambda: mark_trained(root, args.stamp),
         "serve": lambda: _serve(args.port, args.actions_port),
         "chat": lambda: _chat(args.port, args.actions_port),
+        "telegram-webhook": telegram_webhook,
         "purge-conversations": lambda: purge_conversations(args.older_than, args.tracker_url),
         "nginx-config": lambda: nginx_config(args.rasa, args.actions, args.listen, args.actions_listen, args.prefix),
     }
@@ -234,6 +237,25 @@ def nginx_config(rasa: str, actions: str, listen: str, actions_listen: str, pref
     try:
         print(render_nginx_conf(addresses(rasa), addresses(actions), listen, actions_listen, prefix), end="")
     except ValueError as err:
+        print(f"ERROR: {err}")
+        return 1
+    return 0
+
+
+def telegram_webhook() -> int:
+    import asyncio
+
+    from bot.channels.settings import TelegramSettings
+    from bot.channels.telegram_setup import register_webhook
+    from bot.errors import ConfigError
+
+    try:
+        settings = TelegramSettings.from_env()
+        if settings is None:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set. Set it to the token @BotFather gave you, with "
+                              "TELEGRAM_SECRET_TOKEN and TELEGRAM_WEBHOOK_URL (see the README's Channels section).")
+        print(asyncio.run(register_webhook(settings)))
+    except ConfigError as err:
         print(f"ERROR: {err}")
         return 1
     return 0

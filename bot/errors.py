@@ -27,3 +27,7 @@ class KnowledgeError(Exception):
 
 class StoreNotReadyError(Exception):
     """The knowledge store is missing, empty or unreadable; the message says what to run."""
+
+
+class ConfigError(Exception):
+    """A setting (environment variable or configuration file) is missing or wrong; the message says the fix."""

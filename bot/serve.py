@@ -18,8 +18,11 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from bot.endpoints import EndpointSettingError, child_environment, dump_endpoints, endpoint_settings
 from bot import paths
+from bot.channels.guard import Limits
+from bot.channels.settings import mounted_channels
+from bot.endpoints import EndpointSettingError, child_environment, dump_endpoints, endpoint_settings
+from bot.errors import ConfigError
 from bot.paths import PROJECT_ROOT
 from bot.preflight import StartupCheckError, check_stores
 
@@ -145,6 +148,12 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60) -> list[
 def serve_forever(port: int, actions_port: int) -> int:
     """`make run`: start both servers, say how to talk to the bot, stop both on Ctrl-C."""
     run_dir = paths.run_dir()
+    try:  # the same checks the channels make when Rasa starts, but as one clear line instead of a traceback
+        Limits.from_env()
+        channels = mounted_channels()
+    except (ConfigError, ValueError) as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        return 1
     print(f"Starting the action server on 127.0.0.1:{actions_port} and the bot on 127.0.0.1:{port} "
           f"(logs in {run_dir.relative_to(PROJECT_ROOT)}/) ...", flush=True)
     try:
@@ -158,6 +167,7 @@ ECFMG Guide is running.
   REST channel:           curl -s {bot.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                             -d '{{"sender": "me", "message": "what is ecfmg certification"}}'
   Conversation tracker:   {bot.url}/conversations/me/tracker
+{channel_lines(bot.url, channels)}
 Press Ctrl-C to stop both servers.""", flush=True)
     try:
         while all(p.poll() is None for p in bot.processes):
@@ -168,3 +178,12 @@ Press Ctrl-C to stop both servers.""", flush=True)
         return 0
     finally:
         bot.stop()
+
+
+def channel_lines(url: str, mounted: list[str]) -> str:
+    """Where Telegram and Slack must send their requests, or which variables switch them on."""
+    telegram = (f"POST {url}/webhooks/telegram/webhook (run `python -m bot telegram-webhook` once)"
+                if "telegram" in mounted else "not mounted (set TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN)")
+    slack = (f"events POST {url}/webhooks/slack/webhook, interactivity POST {url}/webhooks/slack/interactive"
+             if "slack" in mounted else "not mounted (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)")
+    return f"  Telegram:               {telegram}\n  Slack:                  {slack}"

@@ -1,6 +1,7 @@
 """Checks on what a user typed, shared by every channel: clean text, length cap, rate limit."""
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -11,15 +12,18 @@ from dataclasses import dataclass
 DEFAULT_MAX_CHARS = 1000
 DEFAULT_MESSAGES_PER_MINUTE = 20
 # C0/C1 control characters and bidi overrides, except tab and newline: they garble logs and
-# the widget, and no question needs them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# the widget, and no question needs them. Lone surrogates (JSON allows "\ud800") cannot be
+# stored as UTF-8 by the tracker store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_PAYLOAD_PREFIX = re.compile(r"^\s*/+")
 
 
 class RejectedInput(ValueError):
     """The message cannot be processed; `reason` names which rule it broke."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, retry_after: int | None = None) -> None:
         self.reason = reason  # empty | too_long | rate_limited
+        self.retry_after = retry_after  # whole seconds until the sender may write again
         super().__init__(detail)
 
 
@@ -58,6 +62,15 @@ def clean_text(raw: str, limits: Limits) -> str:
     return text
 
 
+def as_typed_text(raw: str) -> str:
+    """Text a person typed, never read as an intent payload: Rasa treats a leading '/' as one.
+
+    On Telegram and Slack buttons arrive separately from typed text, so a typed `/eligibility_form`
+    or `/faq{"faq_id": ...}` must not start a form or fill slots; without the slash NLU reads it.
+    """
+    return _PAYLOAD_PREFIX.sub("", raw)
+
+
 class RateLimiter:
     """Per-sender sliding window, in this process only (each replica counts its own senders)."""
 
@@ -74,8 +87,22 @@ class RateLimiter:
         stamps = [t for t in self._recent.pop(sender_id, []) if now - t < 60]
         if len(stamps) >= self.per_minute:
             self._recent[sender_id] = stamps
-            raise RejectedInput("rate_limited", f"more than {self.per_minute} messages a minute")
+            wait = max(1, math.ceil(stamps[0] + 60 - now))
+            raise RejectedInput("rate_limited", f"more than {self.per_minute} messages a minute", retry_after=wait)
         stamps.append(now)
         self._recent[sender_id] = stamps
         while len(self._recent) > self.max_senders:  # forget the longest-quiet senders first
             self._recent.popitem(last=False)
+
+
+class InputGuard:
+    """The rate limit, then the text rules, for one channel."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.limiter = RateLimiter(limits.messages_per_minute)
+
+    def admit(self, sender_id: str, raw: str, now: float | None = None) -> str:
+        """The cleaned text; RejectedInput if the sender is over the limit or the text breaks a rule."""
+        self.limiter.check(sender_id, now)  # counted first, so a flood of empty messages is limited too
+        return clean_text(raw, self.limits)

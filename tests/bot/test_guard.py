@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.guard import Limits, RateLimiter, RejectedInput, clean_text
+from bot.channels.guard import InputGuard, Limits, RateLimiter, RejectedInput, as_typed_text, clean_text
 
 
 def test_control_characters_and_bidi_overrides_become_spaces() -> None:
@@ -58,3 +58,38 @@ def test_limits_from_env_name_the_variable_and_an_example(monkeypatch: pytest.Mo
     monkeypatch.setenv("BOT_MAX_MESSAGE_CHARS", "200")
     monkeypatch.setenv("BOT_MESSAGES_PER_MINUTE", "0")
     assert Limits.from_env() == Limits(max_chars=200, messages_per_minute=0)
+
+
+def test_lone_surrogates_become_spaces_so_the_text_can_be_stored() -> None:
+    assert clean_text("fee\ud800 now", Limits()) == "fee  now"
+
+
+def test_rate_limited_rejection_says_when_to_retry() -> None:
+    limiter = RateLimiter(per_minute=2)
+    limiter.check("a", now=100.0)
+    limiter.check("a", now=130.0)
+    with pytest.raises(RejectedInput) as err:
+        limiter.check("a", now=140.5)
+    assert err.value.retry_after == 20  # the message from 100.0 leaves the window at 160.0
+
+
+def test_guard_counts_empty_messages_towards_the_limit() -> None:
+    guard = InputGuard(Limits(messages_per_minute=2))
+    for _ in range(2):
+        with pytest.raises(RejectedInput) as err:
+            guard.admit("a", "   ", now=1.0)
+        assert err.value.reason == "empty"
+    with pytest.raises(RejectedInput) as err:
+        guard.admit("a", "a real question", now=2.0)
+    assert err.value.reason == "rate_limited"
+    assert guard.admit("b", "  a real question\x00 ", now=2.0) == "a real question"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("/eligibility_form", "eligibility_form"),
+    (' //faq{"x":1}', 'faq{"x":1}'),
+    ("what is /faq", "what is /faq"),
+    ("/", ""),
+])
+def test_typed_text_is_never_an_intent_payload(typed: str, read: str) -> None:
+    assert as_typed_text(typed) == read

@@ -15,6 +15,10 @@ import pytest
 
 from bot.paths import PROJECT_ROOT
 from bot.serve import RunningBot, free_port, send_message, start_bot
+from tests.fake_platform import FakePlatform
+
+TELEGRAM_SECRET = "e2e-telegram-secret"
+SLACK_SIGNING_SECRET = "e2e-slack-signing-secret"
 
 
 def run_bot_command(*args: str, env: dict[str, str]) -> str:
@@ -41,11 +45,33 @@ def bot_env(e2e_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def running_bot(bot_env: dict[str, str], e2e_dir: Path) -> Iterator[RunningBot]:
+def fake_telegram() -> Iterator[FakePlatform]:
+    fake = FakePlatform().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakePlatform]:
+    fake = FakePlatform().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_env(fake_telegram: FakePlatform, fake_slack: FakePlatform) -> dict[str, str]:
+    """Telegram and Slack switched on, their APIs pointed at the local fakes."""
+    return {"TELEGRAM_BOT_TOKEN": "123:e2e", "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "TELEGRAM_API_URL": fake_telegram.url, "SLACK_BOT_TOKEN": "xoxb-e2e",
+            "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET, "SLACK_API_URL": f"{fake_slack.url}/api"}
+
+
+@pytest.fixture(scope="session")
+def running_bot(bot_env: dict[str, str], e2e_dir: Path, channel_env: dict[str, str]) -> Iterator[RunningBot]:
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"))
     assert models, "No trained model in models/: run `make train` first (make test does it)."
     bot = start_bot(free_port(), free_port(), e2e_dir / "run",
-                    env={k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")})
+                    env={**{k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")}, **channel_env})
     yield bot
     bot.stop()
 
