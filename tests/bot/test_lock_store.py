@@ -20,6 +20,7 @@ from bot.serve import free_port
 
 SENDERS = 20
 MESSAGES_PER_SENDER = 5
+RASA_ROUNDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +92,19 @@ def test_atomic_store_serialises_every_message_across_two_processes(redis_port: 
 
 
 def test_rasa_redis_lock_store_overlaps_or_drops_under_the_same_load(redis_port: int) -> None:
-    """The reason for AtomicRedisLockStore: Rasa 3.6's store fails this same contention."""
-    counters, overlap, errors = two_replicas("rasa", redis_port, "rasa")
-    print(f"\nRasa RedisLockStore, 2 processes, {SENDERS} senders x {MESSAGES_PER_SENDER}: worst overlap {overlap}, "
-          f"LockErrors {errors}, senders with a lost update {sum(v != MESSAGES_PER_SENDER for v in counters.values())}")
-    assert overlap > 1 or errors > 0 or set(counters.values()) != {MESSAGES_PER_SENDER}
+    """The reason for AtomicRedisLockStore: Rasa 3.6's store fails this same contention.
+
+    The race needs both processes inside the same few microseconds, so it is given up to
+    RASA_ROUNDS rounds to show up; the atomic store gets one round and must never show it.
+    """
+    for round_number in range(1, RASA_ROUNDS + 1):
+        counters, overlap, errors = two_replicas("rasa", redis_port, f"rasa-{round_number}")
+        lost = sum(v != MESSAGES_PER_SENDER for v in counters.values())
+        if overlap > 1 or errors or lost:
+            break
+    print(f"\nRasa RedisLockStore, 2 processes, {SENDERS} senders x {MESSAGES_PER_SENDER}, round {round_number}: "
+          f"worst overlap {overlap}, LockErrors {errors}, senders with a lost update {lost}")
+    assert overlap > 1 or errors > 0 or lost > 0
 
 
 async def test_a_ticket_whose_owner_died_is_skipped_after_its_lifetime(redis_port: int) -> None:
