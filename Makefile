@@ -6,8 +6,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install services check generate load-db validate train run chat test lock bench-answers bench-eligibility \
-	bench-lock-store purge-conversations
+.PHONY: install web-assets chromium services check generate load-db validate train run chat test lock bench-answers \
+	bench-eligibility bench-lock-store purge-conversations
 
 install: .venv/.synced
 
@@ -17,6 +17,18 @@ services:
 
 .venv/.synced: requirements.lock scripts/install.sh
 	bash scripts/install.sh
+
+# The widget's front-end packages, exactly as package-lock.json pins them (served by the bot, no CDN).
+web-assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "ERROR: npm not found; the widget needs Node.js and npm (apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's chromium for the browser tests (Playwright's own browser download cannot work here).
+chromium:
+	bash scripts/install-chromium.sh
 
 check: install
 	$(PY) -m bot check
@@ -33,23 +45,23 @@ validate: generate
 train: generate
 	bash scripts/train.sh
 
-run: load-db train
+run: load-db train web-assets
 	$(PY) -m bot serve
 
-chat: load-db train
+chat: load-db train web-assets
 	$(PY) -m bot chat
 
-test: train services
+test: train web-assets chromium services
 	$(PY) -m pytest
 
 # Conversations idle for more than TRACKER_RETENTION_DAYS (default 90) leave the tracker store.
 purge-conversations: install
 	$(PY) -m bot purge-conversations
 
-bench-answers: load-db train
+bench-answers: load-db train web-assets
 	$(PY) bench/answer_quality.py
 
-bench-eligibility: load-db train
+bench-eligibility: load-db train web-assets
 	$(PY) bench/eligibility_check.py
 
 bench-lock-store: train services

@@ -37,9 +37,15 @@ STOP_WORDS = ("stop", "cancel", "never mind", "nevermind", "quit", "exit", "forg
 SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
 
 
-def load_rules() -> EligibilityRules:
-    with make_session() as session:
-        return eligibility_rules(session)
+def rules_or_apology(dispatcher: CollectingDispatcher, tracker: Tracker) -> EligibilityRules | None:
+    """The rules from the knowledge store, or None after telling the user something went wrong."""
+    try:
+        with make_session() as session:
+            return eligibility_rules(session)
+    except (StoreNotReadyError, SQLAlchemyError):
+        logger.exception("eligibility rules unavailable for sender %s", tracker.sender_id)
+        dispatcher.utter_message(response="utter_something_went_wrong")
+        return None
 
 
 def answers_of(tracker: Tracker) -> dict[str, str | None]:
@@ -70,11 +76,8 @@ class ValidateEligibilityForm(FormValidationAction):
         return f"validate_{FORM}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        try:
-            rules = load_rules()
-        except (StoreNotReadyError, SQLAlchemyError):
-            logger.exception("eligibility rules unavailable for sender %s", tracker.sender_id)
-            dispatcher.utter_message(response="utter_something_went_wrong")
+        rules = rules_or_apology(dispatcher, tracker)
+        if rules is None:
             return [SlotSet(STATUS_SLOT, "cancelled"), SlotSet(REQUESTED_SLOT, None)]
         asked = tracker.get_slot(REQUESTED_SLOT)
         answers = answers_of(tracker)
@@ -148,13 +151,8 @@ class ActionReportEligibility(Action):
             dispatcher.utter_message(response="utter_eligibility_cancelled")
             save_outcome("cancelled", [], tracker)
             return [SlotSet(MISSING_SLOT, [])]
-        try:
-            rules = load_rules()
-        except (StoreNotReadyError, SQLAlchemyError):
-            logger.exception("eligibility rules unavailable for sender %s", tracker.sender_id)
-            dispatcher.utter_message(response="utter_something_went_wrong")
-            return []
-        return report(dispatcher, tracker, rules, answers_of(tracker))
+        rules = rules_or_apology(dispatcher, tracker)
+        return [] if rules is None else report(dispatcher, tracker, rules, answers_of(tracker))
 
 
 class ActionResetEligibility(Action):
@@ -177,11 +175,8 @@ class ActionCorrectEligibility(Action):
         if tracker.get_slot(STATUS_SLOT) in (None, "cancelled"):
             dispatcher.utter_message(response="utter_eligibility_no_check_yet")
             return []
-        try:
-            rules = load_rules()
-        except (StoreNotReadyError, SQLAlchemyError):
-            logger.exception("eligibility rules unavailable for sender %s", tracker.sender_id)
-            dispatcher.utter_message(response="utter_something_went_wrong")
+        rules = rules_or_apology(dispatcher, tracker)
+        if rules is None:
             return []
         answers = answers_of(tracker)
         changes = read_correction(tracker.latest_message.get("text") or "", rules.questions)

@@ -163,6 +163,7 @@ def serve_forever(port: int, actions_port: int) -> int:
         return 1
     print(f"""
 ECFMG Guide is running.
+  Website widget:         {bot.url}/chat      (how a site embeds it: {bot.url}/chat/example)
   Chat in this terminal:  make chat          (in a second terminal)
   REST channel:           curl -s {bot.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                             -d '{{"sender": "me", "message": "what is ecfmg certification"}}'

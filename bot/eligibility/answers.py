@@ -168,9 +168,9 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
         previous = said
         if not subjects or asked in subjects:
             answer = said
+            continue  # a clause about the question asked ("the note doesn't cover my graduation year") corrects nothing
         for slot in subjects:
-            if slot != asked:
-                corrections[slot] = said
+            corrections[slot] = said
     if answer is None and not corrections:
         answer = {"affirm": YES, "deny": NO}.get(intent or "")
     return Reading(answer, corrections)

@@ -158,3 +158,11 @@ def test_stop_words_only_count_in_a_short_message() -> None:
     assert all(wants_to_stop(t) for t in ["stop", "Stop!", "ok cancel", "never mind thanks", "i want to quit this"])
     assert not any(wants_to_stop(t) for t in ["will the attempt limit stop me from taking step 1 again",
                                                "yes", "I quit my job and passed step 1 last year in march"])
+
+
+async def test_an_empty_store_ends_the_check_with_an_apology_not_a_traceback(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateEligibilityForm().run(dispatcher, form_tracker("yes", {"requested_slot": "graduated"}), {})
+    assert events == [SlotSet("eligibility_status", "cancelled"), SlotSet("requested_slot", None)]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_something_went_wrong"]

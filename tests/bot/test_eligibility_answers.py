@@ -46,6 +46,7 @@ def questions() -> tuple[Question, ...]:
     ("school_listed", "yes, it has the ECFMG note", "yes"),
     ("school_listed", "it's listed but the note doesn't cover my year", "no"),
     ("school_listed", "no sponsor note", "no"),
+    ("school_listed", "the note doesn't cover my graduation year", "no"),
     ("school_listed", "how do I check that?", "unsure"),
     ("step2cs_passed", "never took it", "no"),
     ("step2cs_passed", "I passed CS in 2019", "yes"),
@@ -86,6 +87,11 @@ def test_another_subject_becomes_a_correction_not_the_answer(questions) -> None:
     assert read_answer("yes, and CK too", "step1_passed", questions) == Reading("yes", {"step2ck_passed": "yes"})
     assert read_answer("I passed step 1 but not CK yet", "step1_passed", questions) == \
         Reading("yes", {"step2ck_passed": "no"})
+
+
+def test_a_clause_about_the_question_asked_corrects_nothing_else(questions) -> None:
+    assert read_answer("it's listed but the note doesn't cover my graduation year", "school_listed", questions) == \
+        Reading("no")
 
 
 def test_a_question_about_another_subject_is_not_a_correction(questions) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urljoin
 
 import pytest
 from rasa.core.run import create_http_input_channels
@@ -11,6 +12,7 @@ from bot.channels.rest import RestChannel
 from bot.channels.settings import SlackSettings, TelegramSettings, mounted_channels
 from bot.channels.slack import SlackInput
 from bot.channels.telegram import TelegramInput
+from bot.channels.webchat import WebChatInput
 from bot.errors import ConfigError
 from bot.paths import PROJECT_ROOT
 from bot.serve import channel_lines
@@ -19,6 +21,9 @@ CHANNEL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "TELEGRAM_WE
                      "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL")
 TELEGRAM_ENV = {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_SECRET_TOKEN": "s3cret_-X"}
 SLACK_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "abc123"}
+# The website widget needs no settings, so it is always there.
+WIDGET_ROUTES = {"/chat", "/chat/example", "/chat/static/<name:str>", "/chat/vendor/<name:str>", "/chat/health",
+                 "/socket.io"}
 
 
 @pytest.fixture
@@ -37,15 +42,15 @@ def mounted_routes() -> set[str]:
         return None
 
     channels = create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))
-    assert [type(c) for c in channels] == [RestChannel, TelegramInput, SlackInput]
-    for channel in channels:
-        app.blueprint(channel.blueprint(on_new_message), url_prefix=f"/webhooks/{channel.url_prefix()}")
+    assert [type(c) for c in channels] == [RestChannel, TelegramInput, SlackInput, WebChatInput]
+    for channel in channels:  # joined as rasa.core.channels.channel.register does
+        app.blueprint(channel.blueprint(on_new_message), url_prefix=urljoin("/webhooks/", channel.url_prefix()))
     app.router.finalize()
     return {"/" + route.path for route in app.router.routes}
 
 
 def test_with_no_channel_variables_only_rest_is_mounted(no_channel_env: pytest.MonkeyPatch) -> None:
-    assert mounted_routes() == {"/webhooks/rest/webhook", "/webhooks/rest"}
+    assert mounted_routes() == {"/webhooks/rest/webhook", "/webhooks/rest", *WIDGET_ROUTES}
     assert mounted_channels() == []
 
 
@@ -53,7 +58,7 @@ def test_channels_whose_variables_are_set_are_mounted(no_channel_env: pytest.Mon
     for name, value in {**TELEGRAM_ENV, **SLACK_ENV}.items():
         no_channel_env.setenv(name, value)
     assert mounted_routes() == {"/webhooks/rest/webhook", "/webhooks/rest", "/webhooks/telegram/webhook",
-                                "/webhooks/slack/webhook", "/webhooks/slack/interactive"}
+                                "/webhooks/slack/webhook", "/webhooks/slack/interactive", *WIDGET_ROUTES}
     assert mounted_channels() == ["telegram", "slack"]
     assert "POST http://h/webhooks/telegram/webhook" in channel_lines("http://h", ["telegram"])
     assert "not mounted (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)" in channel_lines("http://h", ["telegram"])
