@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +89,8 @@ def spawn(cluster: Cluster, name: str, command: list[str], env: dict[str, str] |
     return service
 
 
-def wait_until(check, service: Service, what: str, timeout: float = SERVICE_TIMEOUT_S) -> None:
+def wait_until(check: Callable[[], bool], service: Service, what: str,
+               timeout: float = SERVICE_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not service.alive():

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from bot.local_cluster import Cluster, replica_url, start_action_server, start_cluster
 from bot.serve import wait_for
-from bot.traffic import Reply, burst, check_trackers, connector, say
+from bot.traffic import Reply, TrackerCheck, burst, check_trackers, connector, say
 
 pytestmark = pytest.mark.e2e
 
@@ -164,7 +164,8 @@ async def run_second_half(url: str, conversations: list[Conversation]) -> None:
         await asyncio.gather(*(second_half(session, url, c) for c in conversations))
 
 
-async def read_back(url: str, conversations: list[Conversation], sent: dict[str, list[str]]):
+async def read_back(url: str, conversations: list[Conversation],
+                    sent: dict[str, list[str]]) -> tuple[list[TrackerCheck], dict[str, str | None]]:
     async with aiohttp.ClientSession(connector=connector()) as session:
         checks = await check_trackers(session, url, sent)
         states = await asyncio.gather(*(tracker(session, url, c.sender) for c in conversations))
