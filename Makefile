@@ -6,10 +6,14 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_WARN_20 := 1
 
-.PHONY: install web-assets chromium check generate load-db publish review validate train run chat test lock \
-	bench-answers bench-eligibility bench
+.PHONY: install web-assets chromium services check generate load-db publish review validate train run chat test \
+	lock bench-answers bench-eligibility bench bench-lock-store purge-conversations
 
 install: .venv/.synced
+
+# PostgreSQL, Redis and nginx for the scale-out tests (Debian packages; never started as system services).
+services:
+	bash scripts/services.sh
 
 .venv/.synced: requirements.lock scripts/install.sh
 	bash scripts/install.sh
@@ -53,8 +57,12 @@ run: load-db train web-assets
 chat: load-db train web-assets
 	$(PY) -m bot chat
 
-test: train web-assets chromium
+test: train web-assets chromium services
 	$(PY) -m pytest
+
+# Conversations idle for more than TRACKER_RETENTION_DAYS (default 90) leave the tracker store.
+purge-conversations: install
+	$(PY) -m bot purge-conversations
 
 bench-answers: load-db train web-assets
 	$(PY) bench/answer_quality.py
@@ -65,6 +73,9 @@ bench-eligibility: load-db train web-assets
 # Ours next to the rasa init config on the same content; trains both builds on first use (cached).
 bench: generate web-assets
 	$(PY) bench/performance.py
+
+bench-lock-store: train services
+	$(PY) bench/lock_store.py
 
 lock: install
 	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \

@@ -1,5 +1,5 @@
-"""`python -m bot check | generate | load-db | publish | review | training-status | mark-trained | serve | chat |
-telegram-webhook`."""
+"""`python -m bot check | generate | load-db | publish | review | training-status | mark-trained | serve |
+chat | telegram-webhook | purge-conversations | nginx-config`."""
 from __future__ import annotations
 
 import argparse
@@ -49,6 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--actions-port", type=int, default=5055)
     commands.add_parser("telegram-webhook", help="tell Telegram to send updates to TELEGRAM_WEBHOOK_URL with "
                                                  "TELEGRAM_SECRET_TOKEN")
+    purge = commands.add_parser("purge-conversations",
+                                help="delete conversations idle for more than N days from the tracker store")
+    purge.add_argument("--older-than", type=float, default=None, metavar="DAYS",
+                       help="days without a message (default: TRACKER_RETENTION_DAYS, or 90)")
+    purge.add_argument("--tracker-url", default=None,
+                       help="SQLAlchemy URL (default: TRACKER_STORE_URL, or make run's var/run/tracker.db)")
+    nginx = commands.add_parser("nginx-config", help="print deploy/nginx.conf for the given replicas and action servers")
+    nginx.add_argument("--rasa", required=True, help="Rasa replicas, comma-separated host:port")
+    nginx.add_argument("--actions", required=True, help="action servers, comma-separated host:port")
+    nginx.add_argument("--listen", default="80", help="where users and platforms reach the bot (default: 80)")
+    nginx.add_argument("--actions-listen", default="127.0.0.1:5055",
+                       help="where Rasa reaches the action servers (default: 127.0.0.1:5055)")
+    nginx.add_argument("--prefix", type=Path, default=Path("/var/lib/nginx/ecfmg"),
+                       help="folder for nginx's pid, error log and temp files")
     args = parser.parse_args(argv)
     root = args.knowledge or paths.knowledge_dir()
     handlers = {
@@ -62,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         "serve": lambda: _serve(args.port, args.actions_port),
         "chat": lambda: _chat(args.port, args.actions_port),
         "telegram-webhook": telegram_webhook,
+        "purge-conversations": lambda: purge_conversations(args.older_than, args.tracker_url),
+        "nginx-config": lambda: nginx_config(args.rasa, args.actions, args.listen, args.actions_listen, args.prefix),
     }
     return handlers[args.command]()
 
@@ -212,6 +228,54 @@ def _chat(port: int, actions_port: int) -> int:
         return run_chat(url)
     finally:
         bot.stop()
+
+
+def purge_conversations(older_than: float | None, tracker_url: str | None) -> int:
+    import os
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.endpoints import tracker_url as configured_tracker_url
+    from bot.retention import purge_conversations as purge, retention_days
+
+    try:
+        days = older_than if older_than is not None else retention_days()
+    except ValueError as err:
+        print(f"ERROR: {err}.")
+        return 1
+    if days <= 0:
+        print(f"ERROR: --older-than must be a number of days above 0 (got {days:g}), e.g. --older-than 90.")
+        return 1
+    url = tracker_url or configured_tracker_url(os.environ, paths.run_dir())
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        print(f"No conversations are stored at {shown} (the file does not exist); nothing to purge.")
+        return 0
+    try:
+        result = purge(url, days)
+    except SQLAlchemyError as err:
+        print(f"ERROR: cannot purge the tracker store at {shown} ({err.__class__.__name__}: "
+              f"{str(getattr(err, 'orig', err)).strip()}). Check --tracker-url or TRACKER_STORE_URL.")
+        return 1
+    print(f"Deleted {result.conversations} conversation(s) ({result.events} events) with no message in the last "
+          f"{days:g} day(s) from {shown}.")
+    return 0
+
+
+def nginx_config(rasa: str, actions: str, listen: str, actions_listen: str, prefix: Path) -> int:
+    from bot.nginx_config import render_nginx_conf
+
+    def addresses(value: str) -> list[str]:
+        return [a.strip() for a in value.split(",") if a.strip()]
+
+    try:
+        print(render_nginx_conf(addresses(rasa), addresses(actions), listen, actions_listen, prefix), end="")
+    except ValueError as err:
+        print(f"ERROR: {err}")
+        return 1
+    return 0
 
 
 def telegram_webhook() -> int:

@@ -23,6 +23,11 @@ def models_dir() -> Path:
     return PROJECT_ROOT / "models"
 
 
+def run_dir() -> Path:
+    """Where `make run` keeps its logs, endpoints and (by default) the conversations."""
+    return PROJECT_ROOT / "var" / "run"
+
+
 def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
 

@@ -11,17 +11,20 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from bot import paths
 from bot.channels.guard import Limits
 from bot.channels.settings import mounted_channels
+from bot.endpoints import EndpointSettingError, child_environment, dump_endpoints, endpoint_settings
 from bot.errors import ConfigError
 from bot.paths import PROJECT_ROOT
+from bot.preflight import StartupCheckError, check_stores
 
 READY_TIMEOUT_S = 180
 
@@ -58,28 +61,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_endpoints(run_dir: Path, actions_port: int) -> Path:
-    """endpoints.yml for this run: the repo's settings with this run's action server and tracker file."""
+def write_endpoints(run_dir: Path, actions_port: int, env: Mapping[str, str]) -> Path:
+    """endpoints.yml for this run: the repo's settings plus the stores and action server `env` names."""
     yaml = YAML(typ="safe")
-    settings = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
-    settings["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
-    tracker = settings.get("tracker_store") or {}
-    if tracker.get("dialect") == "sqlite":
-        tracker["db"] = str(run_dir / "tracker.db")
+    base = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    try:
+        settings = endpoint_settings(base, env, run_dir, f"http://127.0.0.1:{actions_port}/webhook")
+    except EndpointSettingError as err:
+        raise BotNotReadyError(str(err)) from err
     path = run_dir / "endpoints.yml"
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(settings, handle)
+    path.write_text(dump_endpoints(settings), encoding="utf-8")
     return path
+
+
+def checked_environment(run_dir: Path, env: dict[str, str] | None) -> dict[str, str]:
+    """The servers' environment, after checking every store it names answers (BotNotReadyError if not)."""
+    child_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
+                 "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    try:
+        check_stores(child_env, run_dir)
+    except StartupCheckError as err:
+        raise BotNotReadyError(str(err)) from err
+    return {**child_env, **child_environment(child_env)}
 
 
 def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] | None = None,
               model: Path | None = None) -> RunningBot:
     """Both servers as child processes with logs in run_dir; raises BotNotReadyError if either fails."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    child_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-                 "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    child_env = checked_environment(run_dir, env)
     rasa = str(Path(sys.executable).with_name("rasa"))
-    endpoints = write_endpoints(run_dir, actions_port)
+    endpoints = write_endpoints(run_dir, actions_port, child_env)
     bot = RunningBot(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}", run_dir, [])
     commands = {
         "actions": [rasa, "run", "actions", "--actions", "actions", "-p", str(actions_port)],
@@ -139,7 +151,7 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60) -> list[
 
 def serve_forever(port: int, actions_port: int) -> int:
     """`make run`: start both servers, say how to talk to the bot, stop both on Ctrl-C."""
-    run_dir = PROJECT_ROOT / "var" / "run"
+    run_dir = paths.run_dir()
     try:  # the same checks the channels make when Rasa starts, but as one clear line instead of a traceback
         Limits.from_env()
         channels = mounted_channels()

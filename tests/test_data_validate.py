@@ -15,14 +15,15 @@ from bot.paths import PROJECT_ROOT
 #   again from the responses in the NLU data, then reports the merge as a duplicate;
 # - responses sent only by custom actions (and utter_faq/*, which the ResponseSelector needs to
 #   train but which the action replaces with the live answer) appear in no rule, and neither do the
-#   form's questions, which the form sends itself.
+#   form's questions, which the form sends itself, nor utter_service_unavailable, which nginx names
+#   when no action server answers (deploy/nginx.conf).
 SENT_BY_ACTIONS = (
     "utter_did_you_mean", "utter_faq", "utter_faq_answer", "utter_no_answer", "utter_something_went_wrong",
     "utter_feedback_prompt", "utter_feedback_sorry", "utter_feedback_thanks",
     "utter_eligibility_all_oet_parts", "utter_eligibility_cancelled", "utter_eligibility_correction_noted",
     "utter_eligibility_disclaimer", "utter_eligibility_how_to_find_out", "utter_eligibility_no_check_yet",
     "utter_eligibility_not_understood", "utter_eligibility_open_requirement", "utter_eligibility_result_in_progress",
-    "utter_eligibility_result_meets_requirements", "utter_eligibility_result_not_eligible",
+    "utter_eligibility_result_meets_requirements", "utter_eligibility_result_not_eligible", "utter_service_unavailable",
     *(f"utter_ask_{slot}" for slot in SLOTS),
 )
 KNOWN_FALSE_POSITIVES = {
