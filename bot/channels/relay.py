@@ -41,6 +41,12 @@ async def ask_bot(on_new_message: OnNewMessage, guard: InputGuard, replies: Repl
     except Exception:  # LockError, tracker store down, a bug: the user must hear, not get silence
         logger.exception("%s message from %s failed", channel, sender_id)
         return Outcome("failed", [polite(sender_id, replies.unavailable)])
+    if not collector.messages:
+        # Every turn of ours says something, so silence means a part failed after the message was
+        # recorded (the action server is down, say): tell the user instead of leaving them waiting.
+        # Not "failed": the turn is in the tracker, and a client retrying it would say it twice.
+        logger.warning("%s message from %s got no reply from the bot", channel, sender_id)
+        return Outcome("answered", [polite(sender_id, replies.unavailable)])
     return Outcome("answered", collector.messages)
 
 

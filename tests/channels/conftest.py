@@ -29,12 +29,15 @@ class StubBot:
     def __init__(self) -> None:
         self.received: list[UserMessage] = []
         self.fail_with: Exception | None = None
+        self.silent = False  # as Rasa is when the action server is down: the turn runs, nothing is said
         self.answer_text = ANSWER_TEXT
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
         if self.fail_with is not None:
             raise self.fail_with
+        if self.silent:
+            return
         await message.output_channel.send_text_with_buttons(message.sender_id, self.answer_text, ANSWER_BUTTONS)
 
     @property

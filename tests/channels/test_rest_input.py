@@ -124,6 +124,15 @@ async def test_lost_message_is_503_with_retry_after_never_a_silent_200(stub_bot:
     assert "temporarily unavailable" in REPLIES.unavailable
 
 
+async def test_a_turn_the_bot_answers_with_silence_gets_the_unavailable_reply(
+        stub_bot: StubBot, http: aiohttp.ClientSession) -> None:
+    stub_bot.silent = True
+    async with serve_channel(rest_channel(), stub_bot) as url:
+        status, _, body = await send(http, url, {"sender": "u1", "message": "what is ecfmg certification"})
+    assert status == 200
+    assert body == [{"recipient_id": "u1", "text": REPLIES.unavailable}]
+
+
 async def test_health_route_answers_ok(stub_bot: StubBot, http: aiohttp.ClientSession) -> None:
     async with serve_channel(rest_channel(), stub_bot) as url:
         async with http.get(f"{url}/webhooks/rest/") as reply:
