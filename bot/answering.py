@@ -23,8 +23,8 @@ class Thresholds:
 
     # Chosen by bench/tune_thresholds.py on bench/dev.yml (never on the held-out set); scores are
     # FaqLexicalReranker's blend of ResponseSelector confidence and lexical similarity.
-    answer: float = 0.25  # top entry at least this sure ...
-    margin: float = 0.05  # ... and this far ahead of the runner-up: answer it
+    answer: float = 0.2  # top entry at least this sure ...
+    margin: float = 0.0  # ... and this far ahead of the runner-up: answer it
     suggest: float = 0.15  # top entry at least this sure: offer "did you mean"; below it, no match
     candidate: float = 0.08  # further entries offered only if at least this sure
     max_candidates: int = 3
