@@ -41,7 +41,7 @@ def stored_questions(url: str) -> list[tuple[str, str, str | None, str]]:
 
 async def test_close_call_offers_entries_by_question(loaded_store, make_tracker) -> None:
     dispatcher = CollectingDispatcher()
-    parse = faq_parse([("fee_a", 0.22), ("visa_b", 0.21)], "fee for ecfmg? mail me at x.y@mail.com")
+    parse = faq_parse([("fee_a", 0.18), ("visa_b", 0.17)], "fee for ecfmg? mail me at x.y@mail.com")
     await ActionAnswerFaq().run(dispatcher, make_tracker(parse), {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_did_you_mean"
@@ -50,7 +50,7 @@ async def test_close_call_offers_entries_by_question(loaded_store, make_tracker)
         {"title": "What is visa_b?", "payload": '/faq{"faq_id": "visa_b"}'},
     ]
     assert stored_questions(loaded_store) == [
-        ("did_you_mean", "fee for ecfmg? mail me at [email]", "fee_a", '[["fee_a", 0.22], ["visa_b", 0.21]]')]
+        ("did_you_mean", "fee for ecfmg? mail me at [email]", "fee_a", '[["fee_a", 0.18], ["visa_b", 0.17]]')]
 
 
 async def test_no_match_offers_topics(loaded_store, make_tracker) -> None:

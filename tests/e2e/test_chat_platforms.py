@@ -58,7 +58,10 @@ def test_telegram_question_gets_the_sourced_answer_with_an_inline_keyboard(
         running_bot: RunningBot, fake_telegram: FakePlatform) -> None:
     chat = random.randrange(10**9)
     assert telegram(running_bot, telegram_text(chat, QUESTION)) == (200, {"ok": True})
-    [answer] = sent_to(fake_telegram, chat)
+    answer, feedback = sent_to(fake_telegram, chat, 2)
+    assert feedback.params["text"] == "Did this answer help?"
+    assert [row[0]["callback_data"] for row in feedback.params["reply_markup"]["inline_keyboard"]] == [
+        f"e:rate_answer_helpful:{QUESTION_ENTRY}", f"e:rate_answer_unhelpful:{QUESTION_ENTRY}"]
     assert answer.params["parse_mode"] == "HTML"
     assert '\nSource: <a href="https://' in answer.params["text"]
     keyboard = answer.params["reply_markup"]["inline_keyboard"]
@@ -70,7 +73,7 @@ def test_telegram_button_press_is_acknowledged_and_opens_that_entry(
         running_bot: RunningBot, fake_telegram: FakePlatform) -> None:
     chat = random.randrange(10**9)
     telegram(running_bot, telegram_text(chat, QUESTION))
-    [answer] = sent_to(fake_telegram, chat)
+    answer = sent_to(fake_telegram, chat, 2)[0]
     data = answer.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     press = {"update_id": random.randrange(1 << 30), "callback_query": {
         "id": f"cb-{chat}", "chat_instance": "1", "data": data, "from": {"id": chat, "is_bot": False, "first_name": "A"},
@@ -78,7 +81,7 @@ def test_telegram_button_press_is_acknowledged_and_opens_that_entry(
     assert telegram(running_bot, press)[0] == 200
     acks = fake_telegram.wait_for("answerCallbackQuery", where=lambda c: c.params == {"callback_query_id": f"cb-{chat}"})
     assert len(acks) == 1
-    follow_up = sent_to(fake_telegram, chat, 2)[1]
+    follow_up = sent_to(fake_telegram, chat, 4)[2]  # each answer comes with its 👍/👎 prompt
     assert "Source:" in follow_up.params["text"]
     assert tracker(running_bot, f"telegram:{chat}")["slots"]["last_faq_id"] == data.removeprefix("f:")
 
@@ -113,7 +116,8 @@ def test_slack_mention_is_answered_in_its_thread_and_a_button_opens_that_entry(
                 "event": {"type": "app_mention", "user": "U0AMINA", "text": f"<@UBOT> {QUESTION}",
                           "ts": ts, "channel": channel}}
     assert slack(running_bot, "webhook", json.dumps(envelope).encode(), "application/json") == (200, {"ok": True})
-    [answer] = fake_slack.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == channel)
+    answer, feedback = fake_slack.wait_for("chat.postMessage", 2, where=lambda c: c.params.get("channel") == channel)
+    assert feedback.params["text"] == "Did this answer help?" and feedback.params["thread_ts"] == ts
     assert answer.params["thread_ts"] == ts
     assert "\nSource: <https://" in answer.params["text"]
     sender = f"slack:T0E2E:{channel}:{ts}"
@@ -126,7 +130,7 @@ def test_slack_mention_is_answered_in_its_thread_and_a_button_opens_that_entry(
              "actions": [{"type": "button", "action_id": button["action_id"], "value": button["value"]}]}
     form = urlencode({"payload": json.dumps(press)}).encode()
     assert slack(running_bot, "interactive", form, "application/x-www-form-urlencoded")[0] == 200
-    follow_up = fake_slack.wait_for("chat.postMessage", 2, where=lambda c: c.params.get("channel") == channel)[1]
+    follow_up = fake_slack.wait_for("chat.postMessage", 4, where=lambda c: c.params.get("channel") == channel)[2]
     assert follow_up.params["thread_ts"] == ts
     assert tracker(running_bot, sender)["slots"]["last_faq_id"] == button["value"].removeprefix("f:")
 

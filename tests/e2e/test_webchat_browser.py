@@ -54,6 +54,10 @@ class Visitor:
         self.page.wait_for_function("() => window.localStorage.getItem('ecfmg-guide.chat') !== null",
                                     timeout=REPLY_TIMEOUT_MS)  # session confirmed
 
+    def answer_bubble(self) -> Any:
+        """The latest FAQ answer (the 👍/👎 prompt comes after it)."""
+        return self.page.locator(".eg-message--bot").filter(has_text="Source:").last
+
     def bot_messages(self) -> list[str]:
         return self.page.locator(".eg-message--bot .eg-bubble").all_inner_texts()
 
@@ -124,7 +128,7 @@ def test_a_question_gets_the_sourced_answer_with_working_links(visitor: Visitor)
     assert "US$160" in answer
     assert "\nSource: " in answer and "\nChecked: " in answer
     assert visitor.user_messages() == [FEE_QUESTION]
-    bubble = visitor.page.locator(".eg-message--bot").last
+    bubble = visitor.answer_bubble()
     source = bubble.locator("a.eg-link").last
     assert source.get_attribute("href").startswith("https://")
     assert source.get_attribute("target") == "_blank" and "noopener" in source.get_attribute("rel")
@@ -136,7 +140,7 @@ def test_a_question_gets_the_sourced_answer_with_working_links(visitor: Visitor)
 def test_a_related_button_opens_exactly_that_entry(visitor: Visitor) -> None:
     visitor.open()
     visitor.ask("what is ecfmg certification")
-    button = visitor.page.locator(".eg-message--bot").last.locator(".eg-button").first
+    button = visitor.answer_bubble().locator(".eg-button").first
     title = button.inner_text()
     [payload] = [b["payload"] for m in visitor.stored()["messages"] for b in m.get("buttons", [])
                  if b["title"] == title][:1]
@@ -168,16 +172,17 @@ def test_two_tabs_share_one_conversation_and_store_each_message_once(browser: Br
     first.open()
     second.open()
     first.ask("what is ecfmg certification")
-    second.page.wait_for_function("document.querySelectorAll('.eg-message--bot').length === 1",
+    # Each answer is two bot messages: the answer, then its 👍/👎 prompt.
+    second.page.wait_for_function("() => document.querySelectorAll('.eg-message--bot').length === 2",
                                   timeout=REPLY_TIMEOUT_MS)
     second.ask(FEE_QUESTION)
-    first.page.wait_for_function("document.querySelectorAll('.eg-message--bot').length === 2",
+    first.page.wait_for_function("() => document.querySelectorAll('.eg-message--bot').length === 4",
                                  timeout=REPLY_TIMEOUT_MS)
     for tab in (first, second):
         tab.page.reload()
         tab.page.wait_for_selector(".eg-message--bot")
         assert tab.user_messages() == ["what is ecfmg certification", FEE_QUESTION]
-        assert len(tab.bot_messages()) == 2 and len(tab.stored()["messages"]) == 4
+        assert len(tab.bot_messages()) == 4 and len(tab.stored()["messages"]) == 6
     assert first.stored()["sessionId"] == second.stored()["sessionId"]
     context.close()
     assert first.dialogs == second.dialogs == [] and first.errors == second.errors == []
@@ -201,7 +206,7 @@ def test_the_chat_fits_a_375_px_phone_without_horizontal_scrolling(phone: Visito
     phone.open()
     answer = phone.ask("what are the steps to get ecfmg certified, in order")
     assert "Source: " in answer
-    assert phone.page.locator(".eg-message--bot").last.locator("ol.eg-list li").count() >= 3  # list kept
+    assert phone.answer_bubble().locator("ol.eg-list li").count() >= 3  # list kept
     phone.ask("x" * 400)  # one unbroken word must wrap, not widen the page
     assert phone.page_width() == 375
     for selector in (".eg-input", ".eg-send", ".eg-restart"):

@@ -72,7 +72,11 @@ async def test_a_bad_session_request_gets_a_fresh_session(client: WidgetClient, 
 
 
 async def test_an_answer_arrives_as_one_message_with_its_source_and_buttons(client: WidgetClient) -> None:
-    [message] = await client.say("how much is the ecfmg application fee")
+    message, feedback = await client.say("how much is the ecfmg application fee")
+    assert feedback["text"] == "Did this answer help?"
+    assert [b["payload"] for b in feedback["quick_replies"]] == [
+        '/rate_answer_helpful{"faq_id": "fee_certification_application"}',
+        '/rate_answer_unhelpful{"faq_id": "fee_certification_application"}']
     assert "US$160" in message["text"]
     assert re.search(r"\n\nSource: \[[^\]]+\]\(https://[^)]+\).*\nChecked: \d{1,2} \w+ 20\d\d$", message["text"])
     assert message["quick_replies"] and all(b["payload"].startswith('/faq{"faq_id": ') and b["title"]
