@@ -20,7 +20,7 @@ from tests.channels.conftest import StubBot, post, serve_channel
 from tests.fake_platform import FakePlatform
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-TOKEN = "xoxb-test-token"
+TOKEN = "fake-slack-bot-token"
 BOT_USER = "UBOT0001"
 REPLIES = load_replies()
 
