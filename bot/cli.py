@@ -3,7 +3,6 @@ chat | telegram-webhook | purge-conversations | nginx-config`."""
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 

@@ -7,7 +7,6 @@ import multiprocessing
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
