@@ -71,3 +71,11 @@ def mounted_channels(env: Mapping[str, str] = os.environ) -> list[str]:
     """Names of the optional channels whose variables are set; ConfigError if one is half configured."""
     settings = {"telegram": TelegramSettings.from_env(env), "slack": SlackSettings.from_env(env)}
     return [name for name, value in settings.items() if value is not None]
+
+
+def refuse_credentials(channel_class: str, variable_prefix: str, credentials: Mapping[str, object] | None) -> None:
+    """Telegram and Slack take secrets from the environment only; values in credentials.yml are a mistake."""
+    if credentials:
+        raise ConfigError(f"credentials.yml: {channel_class} reads its settings from {variable_prefix}_* "
+                          f"environment variables, not from credentials.yml (got {', '.join(sorted(credentials))}). "
+                          "Remove them and set the variables instead.")

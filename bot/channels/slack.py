@@ -29,8 +29,7 @@ from bot.channels.platform_api import PlatformApi
 from bot.channels.relay import BadRequest, OnNewMessage, as_mapping, ask_bot, parse_json_body
 from bot.channels.render import decode_button, render_slack
 from bot.channels.replies import Replies, load_replies
-from bot.channels.settings import SlackSettings
-from bot.errors import ConfigError
+from bot.channels.settings import SlackSettings, refuse_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -167,11 +166,7 @@ class SlackInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackInput:
-        if credentials:
-            raise ConfigError("credentials.yml: bot.channels.slack.SlackInput reads its settings from SLACK_* "
-                              "environment variables, not from credentials.yml "
-                              f"(got {', '.join(sorted(credentials))}). "
-                              "Remove them and set the variables instead.")
+        refuse_credentials("bot.channels.slack.SlackInput", "SLACK", credentials)
         settings = SlackSettings.from_env()
         if settings is None:
             logger.info("Slack channel not mounted: SLACK_BOT_TOKEN is not set")
@@ -189,10 +184,9 @@ class SlackInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def events(request: Request) -> HTTPResponse:
-            problem = signature_problem(request.headers, request.body, settings.signing_secret, time.time())
-            if problem:
-                logger.warning("Slack events request rejected: %s", problem)
-                return response.json({"error": problem}, status=401)
+            rejected = unsigned_rejection(request, settings.signing_secret, "events")
+            if rejected:
+                return rejected
             try:
                 envelope = parse_json_body(request.body)
                 if not isinstance(envelope, dict):
@@ -219,10 +213,9 @@ class SlackInput(InputChannel):
 
         @bp.route("/interactive", methods=["POST"])
         async def interactive(request: Request) -> HTTPResponse:
-            problem = signature_problem(request.headers, request.body, settings.signing_secret, time.time())
-            if problem:
-                logger.warning("Slack interactivity request rejected: %s", problem)
-                return response.json({"error": problem}, status=401)
+            rejected = unsigned_rejection(request, settings.signing_secret, "interactivity")
+            if rejected:
+                return rejected
             try:
                 payload = read_interaction(request.body)
             except BadRequest as err:
@@ -250,6 +243,15 @@ class SlackInput(InputChannel):
                     await api.call("chat.postMessage", params)
         except Exception:  # a background task has no caller to report to
             logger.exception("Slack reply to %s could not be sent", incoming.sender_id)
+
+
+def unsigned_rejection(request: Request, signing_secret: str, endpoint: str) -> HTTPResponse | None:
+    """401 for a request Slack did not sign (or signed too long ago); None for a good one."""
+    problem = signature_problem(request.headers, request.body, signing_secret, time.time())
+    if not problem:
+        return None
+    logger.warning("Slack %s request rejected: %s", endpoint, problem)
+    return response.json({"error": problem}, status=401)
 
 
 def _ack(ignored: str | None) -> HTTPResponse:

@@ -23,8 +23,7 @@ from bot.channels.platform_api import PlatformApi
 from bot.channels.relay import BadRequest, OnNewMessage, as_mapping, ask_bot, parse_json_body
 from bot.channels.render import decode_button, render_telegram, telegram_plain
 from bot.channels.replies import Replies, load_replies
-from bot.channels.settings import TelegramSettings
-from bot.errors import ConfigError
+from bot.channels.settings import TelegramSettings, refuse_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -118,10 +117,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
-        if credentials:
-            raise ConfigError("credentials.yml: bot.channels.telegram.TelegramInput reads its settings from "
-                              f"TELEGRAM_* environment variables, not from credentials.yml (got "
-                              f"{', '.join(sorted(credentials))}). Remove them and set the variables instead.")
+        refuse_credentials("bot.channels.telegram.TelegramInput", "TELEGRAM", credentials)
         settings = TelegramSettings.from_env()
         if settings is None:
             logger.info("Telegram channel not mounted: TELEGRAM_BOT_TOKEN is not set")
