@@ -28,7 +28,7 @@ class ActionRecordOutOfScope(Action):
 
 
 def out_of_scope_category(parse: dict[str, Any]) -> str:
-    """e.g. 'medical_advice', from the out_of_scope ResponseSelector's pick."""
+    """e.g. 'medical_advice', from the out_of_scope selector's pick."""
     selected = (parse.get("response_selector") or {}).get(OUT_OF_SCOPE) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
     return key.split("/", 1)[1] if key.startswith(f"{OUT_OF_SCOPE}/") else ""

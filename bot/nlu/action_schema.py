@@ -3,8 +3,8 @@
 Rasa 3.6's RemoteAction calls jsonschema.validate() on every reply, which first re-checks the
 schema itself against the draft 2020-12 metaschema: 43 ms CPU per call on this machine, about a
 third of the Rasa server's CPU per FAQ message (py-spy). A validator built once from the same
-schema gives the same verdict in under 1 ms. Rasa offers no setting for this, so the graph
-component that Rasa loads first for our model installs it (see FaqLexicalReranker.load).
+schema gives the same verdict in under 1 ms. Rasa offers no setting for this, so the model's
+ServingSetup step installs it when the model is loaded (bot/nlu/serving_setup.py).
 """
 from functools import lru_cache
 from typing import Any, Dict, Text
