@@ -78,5 +78,6 @@ bench-lock-store: train services
 	$(PY) bench/lock_store.py
 
 lock: install
-	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in -o requirements.lock --python .venv/bin/python \
+	$$(command -v uv || echo .tools/bin/uv) pip compile requirements.in --override requirements-overrides.txt -o requirements.lock \
+		--python .venv/bin/python \
 		--python-platform x86_64-unknown-linux-gnu
