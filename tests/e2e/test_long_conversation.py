@@ -1,8 +1,12 @@
 """A long conversation runs over several sessions (bot/nlu/session_length.py) without the user noticing."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from bot.serve import RunningBot, free_port, start_bot
 from tests.e2e.conftest import Conversation
 
 pytestmark = pytest.mark.e2e
@@ -11,11 +15,21 @@ ENTRIES = ["fee_certification_application", "step1_pass_fail", "j1_waiver", "oet
            "statement_of_need", "pathways_overview", "eras_token", "contact_ecfmg"]
 
 
+@pytest.fixture(scope="module")
+def unlimited_bot(bot_env: dict[str, str], e2e_dir: Path) -> Iterator[RunningBot]:
+    """A bot without the per-sender rate limit: this user sends 30 messages in well under a minute."""
+    env = {**{k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")}, "BOT_MESSAGES_PER_MINUTE": "0"}
+    bot = start_bot(free_port(), free_port(), e2e_dir / "long-conversation", env=env)
+    yield bot
+    bot.stop()
+
+
 def ask(conversation: Conversation, entry_id: str) -> list[dict]:
     return conversation.say('/faq{"faq_id": "%s"}' % entry_id)
 
 
-def test_answers_and_results_carry_across_session_starts(conversation: Conversation) -> None:
+def test_answers_and_results_carry_across_session_starts(unlimited_bot: RunningBot) -> None:
+    conversation = Conversation(unlimited_bot)
     conversation.say("hi")
     for entry_id in ENTRIES[:4]:
         ask(conversation, entry_id)
