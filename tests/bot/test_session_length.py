@@ -5,12 +5,14 @@ import time
 from types import SimpleNamespace
 
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlu.session_length import MAX_SESSION_EVENTS, events_in_latest_session, has_session_expired
+from bot.nlu.session_length import MAX_SESSION_EVENTS, events_in_latest_session, has_session_expired, latest_slot_sets
 
 PROCESSOR = SimpleNamespace(domain=Domain.empty())  # sessions on: 60 minutes, slots carried over
+SLOTS = Domain.from_dict({"slots": {name: {"type": "any", "mappings": [{"type": "custom"}]}
+                                   for name in ("last_faq_id", "eligibility_status")}}).slots
 
 
 def turns(count: int, at: float | None = None) -> list[Event]:
@@ -23,7 +25,7 @@ def turns(count: int, at: float | None = None) -> list[Event]:
 
 def tracker(events: list[Event]) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("long", [ActionExecuted("action_session_start"), SessionStarted(),
-                                                     ActionExecuted("action_listen"), *events])
+                                                     ActionExecuted("action_listen"), *events], slots=SLOTS)
 
 
 def test_a_short_session_goes_on() -> None:
@@ -52,3 +54,14 @@ def test_rasas_idle_expiry_still_ends_a_short_session() -> None:
 def test_no_session_ends_when_sessions_are_off() -> None:
     no_sessions = SimpleNamespace(domain=Domain.from_dict({"session_config": {"session_expiration_time": 0}}))
     assert not has_session_expired(no_sessions, tracker(turns(MAX_SESSION_EVENTS)))
+
+
+def test_a_new_session_carries_each_slot_once_with_its_latest_value() -> None:
+    old = tracker([SlotSet("last_faq_id", "fee_j1"), SlotSet("eligibility_status", "in_progress"),
+                   SlotSet("last_faq_id", "step1_pass_fail"), SlotSet("eligibility_status", "meets_requirements")])
+    carried = latest_slot_sets(old)
+    assert carried == [SlotSet("last_faq_id", "step1_pass_fail"), SlotSet("eligibility_status", "meets_requirements")]
+    fresh = DialogueStateTracker.from_events("new", [SessionStarted(), *carried], slots=SLOTS)
+    for values in (fresh.current_slot_values(), old.current_slot_values()):
+        assert {k: values[k] for k in ("last_faq_id", "eligibility_status")} == {
+            "last_faq_id": "step1_pass_fail", "eligibility_status": "meets_requirements"}
