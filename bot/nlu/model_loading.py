@@ -5,7 +5,7 @@ the optimizer and gradients traced) and only then loads the saved weights. Servi
 here the saved weights are attached first and the model is built by the one inference pass Rasa runs
 anyway. Measured on this machine with our model: loading the three models took 17.5 s and added
 760 MiB; this way 3.8 s and 180 MiB, with the same confidences on the held-out questions (checked by
-tests/bot/test_model_loading.py). Fine-tuning (`rasa train --finetune`) keeps Rasa's own load.
+tests/e2e/test_model_loading.py). Fine-tuning (`rasa train --finetune`) keeps Rasa's own load.
 """
 from typing import Any, Optional, Text
 

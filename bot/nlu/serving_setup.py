@@ -5,7 +5,7 @@ this step, placed before DIETClassifier in config.yml, installs replacements for
 anything else needs them: the quick model loading of bot/nlu/model_loading.py, the once-built
 action reply check of bot/nlu/action_schema.py, the event class table of bot/nlu/event_types.py
 and the session length limit of bot/nlu/session_length.py. Training and messages pass through it
-unchanged. Review both modules before upgrading Rasa.
+unchanged. Review those four modules before upgrading Rasa.
 """
 from typing import Any, Dict, List, Text
 
