@@ -33,6 +33,11 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
+def store_env(bot_env: dict[str, str]) -> dict[str, str]:
+    """The part of bot_env a started bot needs: the private knowledge folder and store."""
+    return {k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")}
+
+
 @pytest.fixture(scope="session")
 def bot_env(e2e_dir: Path) -> dict[str, str]:
     """A private copy of knowledge/ and a private store, so tests may edit both freely."""
@@ -71,7 +76,7 @@ def running_bot(bot_env: dict[str, str], e2e_dir: Path, channel_env: dict[str, s
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"))
     assert models, "No trained model in models/: run `make train` first (make test does it)."
     bot = start_bot(free_port(), free_port(), e2e_dir / "run",
-                    env={**{k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")}, **channel_env})
+                    env={**store_env(bot_env), **channel_env})
     yield bot
     bot.stop()
 

@@ -13,10 +13,10 @@ import pytest
 
 from bot.paths import PROJECT_ROOT
 from bot.serve import free_port, send_message, start_bot
+from tests.e2e.conftest import store_env
 
 pytestmark = pytest.mark.e2e
 
-STORE_VARIABLES = ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")
 
 
 def tracker(url: str, sender: str) -> dict:
@@ -26,7 +26,7 @@ def tracker(url: str, sender: str) -> dict:
 
 def test_restarted_server_resumes_a_half_filled_form_from_sqlite(bot_env: dict[str, str], e2e_dir: Path) -> None:
     run_dir = e2e_dir / "restart"
-    env = {k: bot_env[k] for k in STORE_VARIABLES}
+    env = store_env(bot_env)
     sender = f"restart-{uuid.uuid4().hex[:8]}"
     bot = start_bot(free_port(), free_port(), run_dir, env=env)
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.serve import RunningBot, free_port, start_bot
-from tests.e2e.conftest import Conversation
+from tests.e2e.conftest import Conversation, store_env
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ ENTRIES = ["fee_certification_application", "step1_pass_fail", "j1_waiver", "oet
 @pytest.fixture(scope="module")
 def unlimited_bot(bot_env: dict[str, str], e2e_dir: Path) -> Iterator[RunningBot]:
     """A bot without the per-sender rate limit: this user sends 30 messages in well under a minute."""
-    env = {**{k: bot_env[k] for k in ("BOT_KNOWLEDGE_DIR", "BOT_DATABASE_URL")}, "BOT_MESSAGES_PER_MINUTE": "0"}
+    env = {**store_env(bot_env), "BOT_MESSAGES_PER_MINUTE": "0"}
     bot = start_bot(free_port(), free_port(), e2e_dir / "long-conversation", env=env)
     yield bot
     bot.stop()
