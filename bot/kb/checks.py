@@ -24,6 +24,11 @@ FILLER_WORDS = frozenset(
     "that the this to".split())
 TYPO_SIMILARITY = 0.8  # two words this alike (difflib ratio) are the same word misspelt, e.g. fee / fees
 SITE_SIMILARITY = 0.8
+# An answer that opens with a bare verdict reads as an answer to whatever was asked, even when the
+# wrong entry was picked; it must restate what it answers ("ECFMG Certification does not guarantee ...").
+BARE_VERDICT = re.compile(r"^\W*(yes|no|yep|yeah|nope|sometimes|usually|often|rarely|never|maybe|possibly|probably|"
+                          r"correct|right|true|false|it depends|not necessarily|not always|not quite|absolutely|sure)\b\s*[.,;:!?)—–-]",
+                          re.IGNORECASE)
 
 
 def check_knowledge(knowledge: Knowledge, today: date) -> list[Problem]:
@@ -62,6 +67,11 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
         if key in seen:
             report(f"also_asked:{phrasing}", f"lists the phrasing '{phrasing}' twice", "Remove one of them")
         seen.add(key)
+    verdict = BARE_VERDICT.match(entry.answer)
+    if verdict:
+        report("answer", f"opens with a bare '{verdict.group(1)}'",
+               "Start with a sentence that restates what it answers, e.g. 'ECFMG Certification does not "
+               "guarantee a residency position: ...', so the answer cannot be read as a reply to another question")
     words = word_count(entry.answer)
     if words > MAX_ANSWER_WORDS:
         report("answer", f"has an answer of {words} words; the limit is {MAX_ANSWER_WORDS}",

@@ -52,6 +52,18 @@ CASES = [
         "knowledge/faq/visa.yml:5: entry 'visa_b' has no 'answer'. "
         "Add 'answer:' followed by the answer text (use 'answer: |' and indent the text below).",
     ], id="missing-answer"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      Yes. It takes 4 to 6 weeks.\n", [
+        "knowledge/faq/visa.yml:20: entry 'visa_b' opens with a bare 'Yes'. Start with a sentence that restates "
+        "what it answers, e.g. 'ECFMG Certification does not guarantee a residency position: ...', so the answer "
+        "cannot be read as a reply to another question.",
+    ], id="bare-yes-opener"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      No, not usually. It takes 4 to 6 weeks.\n", [
+        "knowledge/faq/visa.yml:20: entry 'visa_b' opens with a bare 'No'. Start with a sentence that restates "
+        "what it answers, e.g. 'ECFMG Certification does not guarantee a residency position: ...', so the answer "
+        "cannot be read as a reply to another question.",
+    ], id="bare-no-opener"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      No official source gives it; 4 to 6 weeks.\n", [],
+                 id="no-as-a-word-is-fine"),
     pytest.param(VISA, "    answer: |\n      It takes 4 to 6 weeks.\n", "    answer: ''\n", [
         "knowledge/faq/visa.yml:20: entry 'visa_b' has an empty 'answer'. Write the answer after 'answer:'.",
     ], id="empty-answer"),
