@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="mark everything about these entries handled ('none': questions near no entry)")
     review.add_argument("--mark-out-of-scope", nargs="+", default=[], metavar="CATEGORY",
                         help="mark the out-of-scope questions of these categories handled")
+    commands.add_parser("train-model", help="rasa train into models/, progress in the terminal, output in "
+                                           "var/log/train.log")
     commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
     mark = commands.add_parser("mark-trained", help="record what the current data is, for the model trained from it")
     mark.add_argument("--stamp", type=Path, default=None,
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "load-db": lambda: load_db(root, args.database_url or paths.database_url()),
         "publish": lambda: _publish(root, args.database_url or paths.database_url(), args.bot_url or paths.bot_url()),
         "review": lambda: _review(root, args),
+        "train-model": train_model,
         "training-status": training_status,
         "mark-trained": lambda: mark_trained(root, args.stamp),
         "serve": lambda: _serve(args.port, args.actions_port),
@@ -168,6 +171,13 @@ def retraining_advice(trained_fingerprint: str | None, current_fingerprint: str)
                 "glossary changed since the model was trained: run `python -m bot publish`, which retrains "
                 "and switches the running bot to the new model.")
     return "No retraining needed: the bot gives the new answers from its next reply, without a restart."
+
+
+def train_model() -> int:
+    from bot.training_progress import rasa_train
+
+    root = paths.PROJECT_ROOT
+    return rasa_train(root, paths.models_dir(), "ecfmg-guide", root / "var" / "log" / "train.log", root)
 
 
 def training_status() -> int:

@@ -9,9 +9,9 @@ fi
 mkdir -p var/log models
 # Stamp what this training reads before it starts: data edited while it runs must not count as trained.
 .venv/bin/python -m bot mark-trained --stamp var/train-stamp.json
-echo "Training the model (log: var/log/train.log) ..."
+echo "Training the model (full log: var/log/train.log) ..."
 started=$(date +%s)
-if ! .venv/bin/rasa train --fixed-model-name ecfmg-guide --out models >var/log/train.log 2>&1; then
+if ! .venv/bin/python -m bot train-model; then
   echo "Training failed. Last lines of var/log/train.log:" >&2
   tail -n 40 var/log/train.log >&2
   exit 1
