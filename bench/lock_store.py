@@ -21,7 +21,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.local_cluster import start_cluster  # noqa: E402
+from bot.local_cluster import replica_url, start_cluster  # noqa: E402
 from bot.traffic import burst, check_trackers, connector  # noqa: E402
 
 STORES = {"rasa": "redis", "atomic": "bot.lock_store.AtomicRedisLockStore"}
@@ -29,14 +29,15 @@ QUESTIONS = ["hello", "what is ecfmg certification", "how much is the applicatio
              "what is the oet medicine", "thanks", "which exams do i need", "what is a pathway"]
 
 
-async def run_bursts(url: str, senders: int, size: int) -> dict[str, float]:
+async def run_bursts(url: str, api: str, senders: int, size: int) -> dict[str, float]:
+    """Bursts through nginx at `url`; trackers read from a replica's HTTP API at `api` (nginx hides it)."""
     sent = {f"bench-{uuid.uuid4().hex[:8]}": [f"{QUESTIONS[i % len(QUESTIONS)]} {i}" for i in range(size)]
             for _ in range(senders)}
     async with aiohttp.ClientSession(connector=connector()) as session:
         started = time.monotonic()
         replies = await asyncio.gather(*(burst(session, url, sender, texts) for sender, texts in sent.items()))
         elapsed = time.monotonic() - started
-        checks = await check_trackers(session, url, sent)
+        checks = await check_trackers(session, api, sent)
     statuses = [r.status for rs in replies for r in rs]
     return {"messages": senders * size, "seconds": elapsed,
             "senders_losing": sum(1 for c in checks if c.lost),
@@ -50,7 +51,7 @@ async def run_bursts(url: str, senders: int, size: int) -> dict[str, float]:
 def measure(store: str, senders: int, size: int) -> dict[str, float]:
     cluster = start_cluster(Path(tempfile.mkdtemp(prefix=f"bench-lock-{store}-")), lock_store_type=STORES[store])
     try:
-        return asyncio.run(run_bursts(cluster.url, senders, size))
+        return asyncio.run(run_bursts(cluster.url, replica_url(cluster, 0), senders, size))
     finally:
         cluster.stop()
 

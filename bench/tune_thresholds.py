@@ -5,7 +5,7 @@ bot.answering.decide with each candidate Thresholds. The held-out set is never u
 the benchmark's figures stay honest.
 
     .venv/bin/python bench/tune_thresholds.py            # starts its own bot on free ports
-    .venv/bin/python bench/tune_thresholds.py --url http://127.0.0.1:5005
+    .venv/bin/python bench/tune_thresholds.py --url http://127.0.0.1:5005   # its token: BOT_API_TOKEN or var/api-token
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answering import Thresholds, decide  # noqa: E402
+from bot.api_auth import api_url  # noqa: E402
 from bot.serve import bot_url  # noqa: E402
 
 MAX_WRONGLY_REFUSED = 0.03
@@ -29,7 +30,7 @@ WRONG_ANSWER_COST = 3  # a confidently wrong answer is worse than a "did you mea
 
 
 def parse(url: str, text: str) -> dict:
-    request = urllib.request.Request(f"{url}/model/parse", json.dumps({"text": text}).encode(),
+    request = urllib.request.Request(api_url(url, "/model/parse"), json.dumps({"text": text}).encode(),
                                      {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as reply:
         return json.loads(reply.read())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.nginx_config import render_nginx_conf
 from bot.paths import PROJECT_ROOT
-from bot.serve import BotNotReadyError, checked_environment, free_port, wait_for, write_endpoints
+from bot.serve import BotNotReadyError, checked_environment, free_port, rasa_server_command, wait_for, write_endpoints
 
 SERVICE_TIMEOUT_S = 30
 REPLICA_TIMEOUT_S = 600  # two replicas load TensorFlow at once; on a busy 2-core machine that takes minutes
@@ -204,10 +204,7 @@ def start_action_server(cluster: Cluster, port: int, name: str) -> Service:
 
 
 def start_replica(cluster: Cluster, port: int, name: str, endpoints: Path) -> Service:
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    service = spawn(cluster, name, [rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-                                    "-m", str(PROJECT_ROOT / "models"), "--endpoints", str(endpoints),
-                                    "--credentials", str(PROJECT_ROOT / "credentials.yml")], env=cluster.env)
+    service = spawn(cluster, name, rasa_server_command(port, PROJECT_ROOT / "models", endpoints), env=cluster.env)
     cluster.replicas.append(service)
     return service
 
@@ -254,6 +251,6 @@ def load_knowledge(cluster: Cluster) -> None:
 
 
 def replica_url(cluster: Cluster, index: int) -> str:
-    """The address of one replica, bypassing nginx (to read a tracker or check it is up)."""
+    """The address of one replica, bypassing nginx: its HTTP API (trackers), which nginx does not expose."""
     command = cluster.replicas[index].process.args
     return f"http://127.0.0.1:{command[command.index('-p') + 1]}"

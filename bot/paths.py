@@ -28,6 +28,11 @@ def run_dir() -> Path:
     return PROJECT_ROOT / "var" / "run"
 
 
+def api_token_file() -> Path:
+    """The HTTP API token `make run` makes on first use when BOT_API_TOKEN is not set (bot/api_auth.py)."""
+    return PROJECT_ROOT / "var" / "api-token"
+
+
 def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
 

@@ -10,12 +10,9 @@ import fcntl
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +22,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import paths
+from bot.api_auth import TOKEN_VARIABLE, api_url
 from bot.cli import describe_changes
 from bot.errors import KnowledgeError
 from bot.kb.fingerprint import (STAMP_NAME, knowledge_training_fingerprint, model_is_current, read_stamp,
@@ -37,6 +36,7 @@ from bot.paths import PROJECT_ROOT
 from bot.store.db import make_session
 from bot.store.load import create_schema, entry_digests, knowledge_digests, replace_knowledge
 from bot.store.user_data import create_user_tables
+from bot.training_progress import rasa_train
 
 MODEL_NAME = "ecfmg-guide"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "build/spacy")
@@ -85,18 +85,12 @@ class Project:
 
 
 def rasa_trainer(staged_root: Path, log: Path) -> Path:
-    """Runs `rasa train` inside the staging copy."""
-    rasa = str(Path(sys.executable).with_name("rasa"))
+    """Runs `rasa train` inside the staging copy, showing its progress."""
     out_dir = staged_root / "models"
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as handle:
-        result = subprocess.run([rasa, "train", "--fixed-model-name", MODEL_NAME, "--out", str(out_dir)],
-                                cwd=staged_root, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    code = rasa_train(staged_root, out_dir, MODEL_NAME, log, PROJECT_ROOT)
     model = out_dir / f"{MODEL_NAME}.tar.gz"
-    if result.returncode != 0 or not model.exists():
-        raise TrainingFailed(f"rasa train exited with code {result.returncode}")
+    if code != 0 or not model.exists():
+        raise TrainingFailed(f"rasa train exited with code {code}")
     return model
 
 
@@ -121,7 +115,7 @@ def publish(project: Project, today: date, trainer: Trainer = rasa_trainer,
         if model_is_current(project.models_dir, inputs):
             say("Retraining: not needed (only answers, sources, dates, owners or figures changed).")
         else:
-            say(f"Retraining: needed, because {_why_training(project, knowledge)}. Training now, about 10 "
+            say(f"Retraining: needed, because {_why_training(project, knowledge)}. Training now, about 2 "
                 f"minutes (log: {_shown(project.training_log, project.root)}) ...")
             model = _train(project, staged, trainer, say)
             if model is None:
@@ -206,24 +200,24 @@ def _reload_bot(project: Project, say: Callable[[str], None]) -> bool:
         say(f"Bot: none is running at {url}; it uses the new model when it starts (`make run`).")
         return True
     body = json.dumps({"model_file": str(project.model_file.resolve())}).encode()
-    request = urllib.request.Request(f"{url}/model{_token_query()}", body, {"Content-Type": "application/json"},
+    request = urllib.request.Request(api_url(url, "/model"), body, {"Content-Type": "application/json"},
                                      method="PUT")
     try:
         with urllib.request.urlopen(request, timeout=RELOAD_TIMEOUT_S):
             pass
     except (urllib.error.URLError, OSError) as err:
+        refused = isinstance(err, urllib.error.HTTPError) and err.code in (401, 403)
         reason = f"HTTP {err.code}" if isinstance(err, urllib.error.HTTPError) else str(err)
         say(f"Bot: the bot at {url} did not load the new model ({reason}). Everything else is published; "
-            "restart the bot (`make run`) so it uses the new model, and check that it runs with --enable-api.")
+            "restart the bot (`make run`) so it uses the new model, and "
+            + (f"set {TOKEN_VARIABLE} to the API token it runs with (`make run` keeps its own in "
+               f"{_shown(paths.api_token_file(), PROJECT_ROOT)}) for the next publish."
+               if refused else "check that it runs with --enable-api and that BOT_URL (or --bot-url) is "
+               "its own address, not the public front, which answers 404 for the API."))
         return False
     say(f"Bot: the running bot at {url} loaded the new model; new and changed questions are recognised "
         "from its next reply.")
     return True
-
-
-def _token_query() -> str:
-    token = os.environ.get("BOT_API_TOKEN")
-    return f"?token={urllib.parse.quote(token)}" if token else ""
 
 
 @contextmanager

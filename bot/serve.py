@@ -19,6 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from bot import paths
+from bot.api_auth import TOKEN_VARIABLE, api_url, ensure_api_token
 from bot.channels.guard import Limits
 from bot.channels.settings import mounted_channels
 from bot.endpoints import EndpointSettingError, child_environment, dump_endpoints, endpoint_settings
@@ -39,6 +40,7 @@ class RunningBot:
     actions_url: str
     log_dir: Path
     processes: list[subprocess.Popen]  # the action server, then the Rasa server
+    token: str  # what its HTTP API requires (bot/api_auth.py)
     startup_s: dict[str, float] = field(default_factory=dict)  # seconds from launch to each stage
 
     def stop(self) -> None:
@@ -75,14 +77,23 @@ def write_endpoints(run_dir: Path, actions_port: int, env: Mapping[str, str]) ->
 
 
 def checked_environment(run_dir: Path, env: dict[str, str] | None) -> dict[str, str]:
-    """The servers' environment, after checking every store it names answers (BotNotReadyError if not)."""
+    """The servers' environment, after checking every store it names answers (BotNotReadyError if not).
+
+    It always carries BOT_API_TOKEN: the given one, or this checkout's own (var/api-token, made on first use).
+    """
     child_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
                  "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
     try:
         check_stores(child_env, run_dir)
     except StartupCheckError as err:
         raise BotNotReadyError(str(err)) from err
-    return {**child_env, **child_environment(child_env)}
+    return {**child_env, **child_environment(child_env), TOKEN_VARIABLE: ensure_api_token(child_env)}
+
+
+def rasa_server_command(port: int, model: Path, endpoints: Path) -> list[str]:
+    """`rasa run` with the HTTP API on 127.0.0.1, through bot.rasa_server, which adds BOT_API_TOKEN."""
+    return [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
+            "-m", str(model), "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")]
 
 
 def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] | None = None,
@@ -92,12 +103,11 @@ def start_bot(port: int, actions_port: int, run_dir: Path, env: dict[str, str] |
     child_env = checked_environment(run_dir, env)
     rasa = str(Path(sys.executable).with_name("rasa"))
     endpoints = write_endpoints(run_dir, actions_port, child_env)
-    bot = RunningBot(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}", run_dir, [])
+    bot = RunningBot(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}", run_dir, [],
+                     child_env[TOKEN_VARIABLE])
     commands = {
         "actions": [rasa, "run", "actions", "--actions", "actions", "-p", str(actions_port)],
-        "rasa": [rasa, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-                 "-m", str(model or PROJECT_ROOT / "models"), "--endpoints", str(endpoints),
-                 "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+        "rasa": rasa_server_command(port, model or PROJECT_ROOT / "models", endpoints),
     }
     launched = time.monotonic()
     try:
@@ -149,6 +159,12 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60) -> list[
         return json.loads(reply.read())
 
 
+def fetch_tracker(url: str, sender: str) -> dict:
+    """GET /conversations/<sender>/tracker from the HTTP API, with the token (BOT_API_TOKEN or var/api-token)."""
+    with urllib.request.urlopen(api_url(url, f"/conversations/{sender}/tracker"), timeout=30) as reply:
+        return json.loads(reply.read())
+
+
 def serve_forever(port: int, actions_port: int) -> int:
     """`make run`: start both servers, say how to talk to the bot, stop both on Ctrl-C."""
     run_dir = paths.run_dir()
@@ -171,7 +187,7 @@ ECFMG Guide is running.
   Chat in this terminal:  make chat          (in a second terminal)
   REST channel:           curl -s {bot.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                             -d '{{"sender": "me", "message": "what is ecfmg certification"}}'
-  Conversation tracker:   {bot.url}/conversations/me/tracker
+  HTTP API (token only):  curl -s "{bot.url}/conversations/me/tracker?token={token_hint()}"
 {channel_lines(bot.url, channels)}
 Press Ctrl-C to stop both servers.""", flush=True)
     try:
@@ -183,6 +199,13 @@ Press Ctrl-C to stop both servers.""", flush=True)
         return 0
     finally:
         bot.stop()
+
+
+def token_hint() -> str:
+    """How a shell here finds the API token `make run` started the bot with."""
+    if os.environ.get(TOKEN_VARIABLE):
+        return f"${TOKEN_VARIABLE}"
+    return f"$(cat {paths.api_token_file().relative_to(PROJECT_ROOT)})"
 
 
 def channel_lines(url: str, mounted: list[str]) -> str:

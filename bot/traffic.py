@@ -8,6 +8,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.api_auth import api_url
+
 REQUEST_TIMEOUT_S = 120
 
 
@@ -49,14 +51,15 @@ async def burst(session: aiohttp.ClientSession, url: str, sender: str, texts: li
 
 
 async def tracker_events(session: aiohttp.ClientSession, url: str, sender: str) -> list[dict[str, Any]]:
-    async with session.get(f"{url}/conversations/{sender}/tracker", params={"include_events": "ALL"},
+    """Every event of the conversation, from the HTTP API at `url` (a replica: the public front hides it)."""
+    async with session.get(api_url(url, f"/conversations/{sender}/tracker?include_events=ALL"),
                            timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as response:
         response.raise_for_status()
         return (await response.json())["events"]
 
 
 async def tracker_slots(session: aiohttp.ClientSession, url: str, sender: str) -> dict[str, Any]:
-    async with session.get(f"{url}/conversations/{sender}/tracker",
+    async with session.get(api_url(url, f"/conversations/{sender}/tracker"),
                            timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as response:
         response.raise_for_status()
         return (await response.json())["slots"]

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import threading
+from collections.abc import Iterator
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -86,7 +91,7 @@ def test_first_publish_trains_and_fills_the_store(project: Project) -> None:
     assert out == [
         "Check: 2 entries, no problems.",
         "Changes: Added all 2 entries (the store was empty).",
-        "Retraining: needed, because there is no trained model yet. Training now, about 10 minutes "
+        "Retraining: needed, because there is no trained model yet. Training now, about 2 minutes "
         "(log: var/log/publish-train.log) ...",
         out[3],
         f"Store: the new content is live in sqlite:///{project.database_url.split(':///')[1]}.",
@@ -128,7 +133,7 @@ def test_new_phrasing_is_published_with_retraining(published: Project) -> None:
     assert out[1:3] == [
         "Changes: No entry changed.",
         "Retraining: needed, because questions, phrasings, entries or the glossary changed. Training now, "
-        "about 10 minutes (log: var/log/publish-train.log) ...",
+        "about 2 minutes (log: var/log/publish-train.log) ...",
     ]
     [trained] = trainer.trained_from
     assert "how many weeks until my j1 is processed" in trained
@@ -172,7 +177,7 @@ def test_failed_training_publishes_nothing(published: Project) -> None:
     assert code == 1
     assert out[2:] == [
         "Retraining: needed, because questions, phrasings, entries or the glossary changed. Training now, "
-        "about 10 minutes (log: var/log/publish-train.log) ...",
+        "about 2 minutes (log: var/log/publish-train.log) ...",
         "Training failed: rasa train exited with code 1. The last lines of var/log/publish-train.log:",
         "Epochs: 3/80",
         "ValueError: the model could not be trained",
@@ -192,3 +197,75 @@ def test_retraining_with_no_bot_running_says_it_is_used_at_the_next_start(publis
     assert code == 0
     assert out[-2:] == [f"Bot: none is running at {url}; it uses the new model when it starts (`make run`).",
                         "Published."]
+
+
+class FakeRasaApi(ThreadingHTTPServer):
+    """Rasa's HTTP API as publish uses it: GET / for anyone, PUT /model only with ?token=<its token>."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeRasaHandler)
+        self.token = token
+        self.url = f"http://127.0.0.1:{self.server_port}"
+        self.loaded: list[str] = []
+
+
+class _FakeRasaHandler(BaseHTTPRequestHandler):
+    server: FakeRasaApi
+
+    def do_GET(self) -> None:
+        self._reply(200 if self.path == "/" else 404)
+
+    def do_PUT(self) -> None:
+        url = urlsplit(self.path)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if url.path != "/model":
+            self._reply(404)
+        elif parse_qs(url.query).get("token") != [self.server.token]:
+            self._reply(401)
+        else:
+            self.server.loaded.append(body["model_file"])
+            self._reply(204)
+
+    def _reply(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def rasa_api() -> Iterator[FakeRasaApi]:
+    server = FakeRasaApi("the-token-the-bot-runs-with")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def publish_retraining_into(published: Project, rasa_api: FakeRasaApi) -> tuple[int, list[str]]:
+    edit(published, "faq/visa.yml", "processing time 3\n", "processing time 3\n      - when is my j1 ready\n")
+    return run(Project(published.root, published.knowledge, published.database_url, rasa_api.url), FakeTrainer())
+
+
+def test_retraining_reloads_the_running_bot_with_the_api_token(
+        published: Project, rasa_api: FakeRasaApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_API_TOKEN", rasa_api.token)
+    code, out = publish_retraining_into(published, rasa_api)
+    assert code == 0
+    assert out[-2:] == [f"Bot: the running bot at {rasa_api.url} loaded the new model; new and changed questions "
+                        "are recognised from its next reply.", "Published."]
+    assert rasa_api.loaded == [str(published.model_file.resolve())]
+
+
+def test_a_refused_api_token_says_which_variable_to_set(
+        published: Project, rasa_api: FakeRasaApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_API_TOKEN", "not-the-token-the-bot-runs-with")
+    code, out = publish_retraining_into(published, rasa_api)
+    assert code == 1
+    assert out[-1] == (f"Bot: the bot at {rasa_api.url} did not load the new model (HTTP 401). Everything else is "
+                       "published; restart the bot (`make run`) so it uses the new model, and set BOT_API_TOKEN to "
+                       "the API token it runs with (`make run` keeps its own in var/api-token) for the next publish.")
+    assert rasa_api.loaded == []

@@ -1,20 +1,20 @@
 """Starts the action server and `rasa run` on free loopback ports with their own store and tracker."""
 from __future__ import annotations
 
-import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.api_auth import TOKEN_VARIABLE
 from bot.paths import PROJECT_ROOT
-from bot.serve import RunningBot, free_port, send_message, start_bot
+from bot.serve import RunningBot, fetch_tracker, free_port, send_message, start_bot
 from tests.fake_platform import FakePlatform
 
 TELEGRAM_SECRET = "e2e-telegram-secret"
@@ -26,6 +26,16 @@ def run_bot_command(*args: str, env: dict[str, str]) -> str:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bot_api_token() -> Iterator[str]:
+    """The HTTP API token of every bot these tests start and of every client they run, so that no test
+    reads or writes the checkout's own var/api-token."""
+    with pytest.MonkeyPatch.context() as patch:
+        token = secrets.token_urlsafe(32)
+        patch.setenv(TOKEN_VARIABLE, token)
+        yield token
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +102,7 @@ class Conversation:
         return send_message(self.bot.url, self.sender, text)
 
     def tracker(self) -> dict:
-        with urllib.request.urlopen(f"{self.bot.url}/conversations/{self.sender}/tracker", timeout=30) as reply:
-            return json.loads(reply.read())
+        return fetch_tracker(self.bot.url, self.sender)
 
     def last_bot_actions(self) -> list[str]:
         """utter names of the bot messages after the latest user message."""

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.serve import RunningBot
+from bot.serve import RunningBot, fetch_tracker
 from tests.e2e.conftest import SLACK_SIGNING_SECRET, TELEGRAM_SECRET
 from tests.fake_platform import Call, FakePlatform
 
@@ -33,8 +33,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
 
 
 def tracker(bot: RunningBot, sender: str) -> dict:
-    with urllib.request.urlopen(f"{bot.url}/conversations/{sender}/tracker", timeout=30) as reply:
-        return json.loads(reply.read())
+    return fetch_tracker(bot.url, sender)
 
 
 # Telegram ---------------------------------------------------------------------------------------

@@ -1,27 +1,19 @@
 """Faults on one machine: a restart mid-form, and stores that are missing, corrupt or unreachable."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from bot.paths import PROJECT_ROOT
-from bot.serve import free_port, send_message, start_bot
+from bot.serve import fetch_tracker, free_port, send_message, start_bot
 from tests.e2e.conftest import store_env
 
 pytestmark = pytest.mark.e2e
-
-
-
-def tracker(url: str, sender: str) -> dict:
-    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=30) as reply:
-        return json.loads(reply.read())
 
 
 def test_restarted_server_resumes_a_half_filled_form_from_sqlite(bot_env: dict[str, str], e2e_dir: Path) -> None:
@@ -32,7 +24,7 @@ def test_restarted_server_resumes_a_half_filled_form_from_sqlite(bot_env: dict[s
     try:
         for text in ("check my eligibility", "yes", "yes"):
             send_message(bot.url, sender, text)
-        before = tracker(bot.url, sender)
+        before = fetch_tracker(bot.url, sender)
     finally:
         bot.stop()
     assert before["active_loop"]["name"] == "eligibility_form"
@@ -40,12 +32,12 @@ def test_restarted_server_resumes_a_half_filled_form_from_sqlite(bot_env: dict[s
 
     bot = start_bot(free_port(), free_port(), run_dir, env=env)
     try:
-        after = tracker(bot.url, sender)
+        after = fetch_tracker(bot.url, sender)
         assert after["active_loop"] == before["active_loop"]
         assert after["slots"]["requested_slot"] == before["slots"]["requested_slot"] == "step1_passed"
         for text in ("yes", "yes", "yes"):
             send_message(bot.url, sender, text)
-        final = tracker(bot.url, sender)["slots"]
+        final = fetch_tracker(bot.url, sender)["slots"]
     finally:
         bot.stop()
     assert (final["school_listed"], final["graduated"], final["eligibility_status"]) == (

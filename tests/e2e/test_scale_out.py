@@ -1,8 +1,9 @@
 """Scale-out end to end: PostgreSQL, Redis, nginx, two Rasa replicas and two action servers.
 
-Many concurrent conversations (FAQ turns and the eligibility form) plus bursts of simultaneous
-messages per sender go through nginx; every tracker must hold each message exactly once and every
-form must end with the right status, also after one replica is killed halfway through.
+nginx exposes the channels, the widget and a health check, and 404s the HTTP API. Many concurrent
+conversations (FAQ turns and the eligibility form) plus bursts of simultaneous messages per sender
+go through it; every tracker, read from a replica with the API token, must hold each message exactly
+once and every form must end with the right status, also after one replica is killed halfway through.
 """
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.api_auth import TOKEN_VARIABLE, api_url
 from bot.local_cluster import Cluster, replica_url, start_action_server, start_cluster
-from bot.serve import wait_for
+from bot.serve import fetch_tracker, wait_for
 from bot.traffic import Reply, TrackerCheck, burst, check_trackers, connector, say
+from tests.e2e.api_calls import ApiCall, operator_calls, status_of
 
 pytestmark = pytest.mark.e2e
 
@@ -67,32 +70,33 @@ class Conversation:
         self.replies.append(await say(session, url, self.sender, text))
 
 
-async def tracker(session: aiohttp.ClientSession, url: str, sender: str) -> dict:
-    async with session.get(f"{url}/conversations/{sender}/tracker") as response:
+async def tracker(session: aiohttp.ClientSession, api: str, sender: str) -> dict:
+    async with session.get(api_url(api, f"/conversations/{sender}/tracker")) as response:
         response.raise_for_status()
         return await response.json()
 
 
-async def answer_form(session: aiohttp.ClientSession, url: str, conversation: Conversation, questions: int) -> None:
-    """Answers up to `questions` of the form's questions, each as the bot asks it."""
+async def answer_form(session: aiohttp.ClientSession, url: str, api: str, conversation: Conversation,
+                      questions: int) -> None:
+    """Answers up to `questions` of the form's questions through nginx, each as a replica's API says it asks it."""
     for _ in range(questions):
-        state = await tracker(session, url, conversation.sender)
+        state = await tracker(session, api, conversation.sender)
         slot = state["slots"].get("requested_slot")
         if not (state.get("active_loop") or {}).get("name") or not slot:
             return
         await conversation.say(session, url, conversation.persona.answers.get(slot, "yes"))
 
 
-async def first_half(session: aiohttp.ClientSession, url: str, conversation: Conversation) -> None:
+async def first_half(session: aiohttp.ClientSession, url: str, api: str, conversation: Conversation) -> None:
     """Up to the middle of the form: the user whose school is not listed would end it, so waits."""
     for text in OPENING:
         await conversation.say(session, url, text)
     ends_form_at_once = conversation.persona.answers.get("school_listed") == "no"
-    await answer_form(session, url, conversation, questions=0 if ends_form_at_once else 2)
+    await answer_form(session, url, api, conversation, questions=0 if ends_form_at_once else 2)
 
 
-async def second_half(session: aiohttp.ClientSession, url: str, conversation: Conversation) -> None:
-    await answer_form(session, url, conversation, questions=FORM_TURN_LIMIT)
+async def second_half(session: aiohttp.ClientSession, url: str, api: str, conversation: Conversation) -> None:
+    await answer_form(session, url, api, conversation, questions=FORM_TURN_LIMIT)
     for text in CLOSING:
         await conversation.say(session, url, text)
 
@@ -104,19 +108,41 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     cluster.stop()
 
 
+def test_the_front_serves_channels_widget_and_health_and_hides_the_api(cluster: Cluster) -> None:
+    sender = f"scale-front-{uuid.uuid4().hex[:8]}"
+    answer = post(cluster.url, sender, "how much is the application fee")
+    assert "Source:" in " ".join(m.get("text", "") for m in answer)
+    public = ["/health", "/chat", "/chat/health", "/chat/static/widget.js", "/webhooks/rest/",
+              "/socket.io/?EIO=4&transport=polling"]
+    assert {path: status_of(cluster.url, ApiCall("GET", path)) for path in public} == {path: 200 for path in public}
+
+    token = cluster.env[TOKEN_VARIABLE]
+    calls = [*operator_calls(sender), ApiCall("GET", "/"), ApiCall("GET", "/version"),
+             ApiCall("GET", f"/webhooks/../conversations/{sender}/tracker"),
+             ApiCall("GET", f"/chat/%2e%2e/conversations/{sender}/tracker"),
+             ApiCall("PUT", "/webhooks/rest/../../model", {"model_file": "/tmp/replacement.tar.gz"})]
+    front = {str(c): (status_of(cluster.url, c), status_of(cluster.url, c, token)) for c in calls}
+    assert front == {str(c): (404, 404) for c in calls}  # not even the token opens the API from outside
+
+    replica = replica_url(cluster, 1)  # operators reach the API on a replica's own address, with the token
+    read = ApiCall("GET", f"/conversations/{sender}/tracker")
+    assert (status_of(replica, read), status_of(replica, read, token)) == (401, 200)
+    assert fetch_tracker(replica, sender)["slots"]["eligibility_status"] is None  # no forged write got through
+
+
 def test_conversations_survive_bursts_and_a_replica_kill(cluster: Cluster) -> None:
     conversations = [Conversation(PERSONAS[n % len(PERSONAS)]) for n in range(CONVERSATIONS)]
     bursts = {f"burst-{uuid.uuid4().hex[:10]}": [f"{BURST_TEXTS[i % len(BURST_TEXTS)]} {i}" for i in range(BURST_SIZE)]
               for _ in range(BURST_SENDERS)}
+    survivor = replica_url(cluster, 1)  # the API is read here: nginx does not expose it
     started = time.monotonic()
-    burst_replies, before_kill = asyncio.run(run_first_half(cluster.url, conversations, bursts))
+    burst_replies, before_kill = asyncio.run(run_first_half(cluster.url, survivor, conversations, bursts))
     first_half_s = time.monotonic() - started
 
     cluster.replicas[0].kill(signal.SIGKILL)
-    survivor = replica_url(cluster, 1)
     after_kill = asyncio.run(form_states(survivor, conversations))
     started = time.monotonic()
-    asyncio.run(run_second_half(cluster.url, conversations))
+    asyncio.run(run_second_half(cluster.url, survivor, conversations))
     second_half_s = time.monotonic() - started
 
     sent = {c.sender: c.sent for c in conversations} | bursts
@@ -141,34 +167,34 @@ def test_conversations_survive_bursts_and_a_replica_kill(cluster: Cluster) -> No
     assert wrong == {}
 
 
-async def run_first_half(url: str, conversations: list[Conversation],
+async def run_first_half(url: str, api: str, conversations: list[Conversation],
                          bursts: dict[str, list[str]]) -> tuple[list[list[Reply]], dict[str, tuple]]:
     """Opening turns and the first form answers, with the bursts at the same time; then each form's state."""
     async with aiohttp.ClientSession(connector=connector()) as session:
         burst_replies, *_ = await asyncio.gather(
             asyncio.gather(*(burst(session, url, sender, texts) for sender, texts in bursts.items())),
-            *(first_half(session, url, c) for c in conversations))
-    return burst_replies, await form_states(url, conversations)
+            *(first_half(session, url, api, c) for c in conversations))
+    return burst_replies, await form_states(api, conversations)
 
 
-async def form_states(url: str, conversations: list[Conversation]) -> dict[str, tuple]:
+async def form_states(api: str, conversations: list[Conversation]) -> dict[str, tuple]:
     """sender -> (active form, slot it asks for)."""
     async with aiohttp.ClientSession(connector=connector()) as session:
-        states = await asyncio.gather(*(tracker(session, url, c.sender) for c in conversations))
+        states = await asyncio.gather(*(tracker(session, api, c.sender) for c in conversations))
     return {c.sender: ((s.get("active_loop") or {}).get("name"), s["slots"].get("requested_slot"))
             for c, s in zip(conversations, states)}
 
 
-async def run_second_half(url: str, conversations: list[Conversation]) -> None:
+async def run_second_half(url: str, api: str, conversations: list[Conversation]) -> None:
     async with aiohttp.ClientSession(connector=connector()) as session:
-        await asyncio.gather(*(second_half(session, url, c) for c in conversations))
+        await asyncio.gather(*(second_half(session, url, api, c) for c in conversations))
 
 
-async def read_back(url: str, conversations: list[Conversation],
+async def read_back(api: str, conversations: list[Conversation],
                     sent: dict[str, list[str]]) -> tuple[list[TrackerCheck], dict[str, str | None]]:
     async with aiohttp.ClientSession(connector=connector()) as session:
-        checks = await check_trackers(session, url, sent)
-        states = await asyncio.gather(*(tracker(session, url, c.sender) for c in conversations))
+        checks = await check_trackers(session, api, sent)
+        states = await asyncio.gather(*(tracker(session, api, c.sender) for c in conversations))
     return checks, {c.sender: s["slots"].get("eligibility_status") for c, s in zip(conversations, states)}
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.api_auth import api_url
 from bot.paths import PROJECT_ROOT
 from bot.publish import Project, TrainingFailed, publish
 from bot.serve import RunningBot
@@ -34,7 +35,7 @@ def texts(messages: list[dict]) -> str:
 
 
 def status(bot: RunningBot) -> dict:
-    with urllib.request.urlopen(f"{bot.url}/status", timeout=30) as reply:
+    with urllib.request.urlopen(api_url(bot.url, "/status"), timeout=30) as reply:
         return json.loads(reply.read())
 
 

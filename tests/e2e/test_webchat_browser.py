@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.paths import PROJECT_ROOT
-from bot.serve import RunningBot
+from bot.serve import RunningBot, fetch_tracker
 
 pytestmark = pytest.mark.e2e
 
@@ -88,9 +87,7 @@ class Visitor:
         return json.loads(self.page.evaluate("window.localStorage.getItem('ecfmg-guide.chat')"))
 
     def tracker(self) -> dict[str, Any]:
-        url = f"{self.bot.url}/conversations/{self.stored()['sessionId']}/tracker"
-        with urllib.request.urlopen(url, timeout=30) as reply:
-            return json.loads(reply.read())
+        return fetch_tracker(self.bot.url, self.stored()["sessionId"])
 
     def screenshot(self, name: str, full_page: bool = False) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.channels.guard import Limits
 from bot.channels.replies import load_replies
-from bot.serve import RunningBot
+from bot.serve import RunningBot, fetch_tracker
 from tests.e2e.webchat_client import WidgetClient, texts
 
 pytestmark = pytest.mark.e2e
@@ -44,8 +44,7 @@ async def client(running_bot: RunningBot, no_server_errors: None) -> AsyncIterat
 
 
 def tracker(bot: RunningBot, sender: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{bot.url}/conversations/{sender}/tracker", timeout=30) as reply:
-        return json.loads(reply.read())
+    return fetch_tracker(bot.url, sender)
 
 
 async def test_a_new_session_is_issued_and_a_reconnect_continues_it(running_bot: RunningBot,
