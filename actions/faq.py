@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +19,7 @@ from bot.store.queries import answer_card, ensure_store_ready, questions_for, to
 
 logger = logging.getLogger(__name__)
 NOT_ANSWERED = SlotSet("last_faq_id", None)
+ELIGIBILITY_MENTION = re.compile(r"\b(?:eligib\w*|elegib\w*|qualif(?:y|ied)|am i ready|what am i missing)\b")
 
 
 class ActionAnswerFaq(Action):
@@ -34,7 +36,9 @@ class ActionAnswerFaq(Action):
             with make_session() as session:
                 ensure_store_ready(session)
                 if decision.kind == "answer":
-                    events = answer(dispatcher, session, decision.entry_ids[0])
+                    events = answer_all(dispatcher, session, decision)
+                    if asks_about_own_eligibility(tracker):
+                        dispatcher.utter_message(response="utter_offer_eligibility_check")
                 elif decision.kind == "did_you_mean":
                     events = did_you_mean(dispatcher, session, list(decision.entry_ids))
                 else:
@@ -50,6 +54,12 @@ class ActionAnswerFaq(Action):
         return events
 
 
+def asks_about_own_eligibility(tracker: Tracker) -> bool:
+    """"Am I eligible for a J-1?" gets its entry, and an offer to run the check unless it is running."""
+    text = (tracker.latest_message.get("text") or "").lower()
+    return bool(ELIGIBILITY_MENTION.search(text)) and not (tracker.active_loop or {}).get("name")
+
+
 def _candidates(tracker: Tracker, decision: Decision) -> list[tuple[str, float]]:
     """The entries offered (did you mean) or, for no match, the nearest ones anyway."""
     ranking = faq_ranking(tracker.latest_message)
@@ -59,17 +69,23 @@ def _candidates(tracker: Tracker, decision: Decision) -> list[tuple[str, float]]
     return ranking
 
 
-def answer(dispatcher: CollectingDispatcher, session: Session, entry_id: str) -> list[dict[str, Any]]:
-    card = answer_card(session, entry_id)
-    if card is None:  # the model knows an entry that staff have since removed
+def answer_all(dispatcher: CollectingDispatcher, session: Session, decision: Decision) -> list[dict[str, Any]]:
+    """One message per answered question, each with its own source and date; then a plain line for
+    every question of the message it could not answer, and one feedback prompt for the first answer."""
+    cards = [card for card in (answer_card(session, entry_id) for entry_id in decision.entry_ids) if card]
+    if not cards:  # the model knows entries that staff have since removed
         return no_match(dispatcher, session)
-    dispatcher.utter_message(
-        response="utter_faq_answer", answer=card.answer, sources=source_links(card.sources),
-        checked=checked_on(card.checked),
-        buttons=[{"title": question, "payload": faq_payload(rid)} for rid, question in card.related],
-    )
-    dispatcher.utter_message(response="utter_feedback_prompt", entry_id=card.id)
-    return [SlotSet("last_faq_id", card.id)]
+    several = len(cards) > 1
+    for card in cards:
+        dispatcher.utter_message(
+            response="utter_faq_answer_titled" if several else "utter_faq_answer", question=card.question,
+            answer=card.answer, sources=source_links(card.sources), checked=checked_on(card.checked),
+            buttons=[] if several else [{"title": q, "payload": faq_payload(rid)} for rid, q in card.related],
+        )
+    for part in decision.unanswered_parts:
+        dispatcher.utter_message(response="utter_part_not_answered", part=part)
+    dispatcher.utter_message(response="utter_feedback_prompt", entry_id=cards[0].id)
+    return [SlotSet("last_faq_id", cards[0].id), SlotSet("answered_faq_ids", [card.id for card in cards])]
 
 
 def did_you_mean(dispatcher: CollectingDispatcher, session: Session, entry_ids: list[str]) -> list[dict[str, Any]]:

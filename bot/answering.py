@@ -11,23 +11,26 @@ FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_SELECTOR = "default"
 PICKED_ENTRY_ENTITY = "faq_id"
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny"}  # parts that need no answer of their own
+PARTS_KEY = "parts"  # added by bot/nlu/linear_classifier.py: the questions found in the message
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """ResponseSelector confidences that decide what the user sees.
+    """Confidences that decide what the user sees.
 
     FallbackClassifier only looks at the intent (Rasa issue #9723): an FAQ question can be
     confidently `faq` while the choice among entries is a coin toss, so entries get their own bar.
     """
 
-    # Chosen by bench/tune_thresholds.py on bench/dev.yml (never on the held-out set); scores are
-    # FaqLexicalReranker's blend of ResponseSelector confidence and lexical similarity.
+    # Chosen by bench/tune_thresholds.py on the blind dev set (never on the held-out set).
     answer: float = 0.2  # top entry at least this sure ...
     margin: float = 0.0  # ... and this far ahead of the runner-up: answer it
     suggest: float = 0.15  # top entry at least this sure: offer "did you mean"; below it, no match
     candidate: float = 0.08  # further entries offered only if at least this sure
     max_candidates: int = 3
+    part_intent: float = 0.5  # a question among several is answered only if it is this surely an FAQ question
+    max_answers: int = 3
 
 
 Kind = Literal["answer", "did_you_mean", "no_match"]
@@ -37,6 +40,7 @@ Kind = Literal["answer", "did_you_mean", "no_match"]
 class Decision:
     kind: Kind
     entry_ids: tuple[str, ...] = ()
+    unanswered_parts: tuple[str, ...] = ()  # questions of the message that got no answer of their own
 
 
 def decide(parse: dict[str, Any], thresholds: Thresholds = Thresholds()) -> Decision:
@@ -44,17 +48,44 @@ def decide(parse: dict[str, Any], thresholds: Thresholds = Thresholds()) -> Deci
     picked = picked_entry(parse)
     if picked:
         return Decision("answer", (picked,))
+    parts = parse.get(PARTS_KEY) or []
+    if len(parts) > 1:
+        several = _decide_parts(parts, thresholds)
+        if several is not None:
+            return several
     ranking = faq_ranking(parse)
     intent = (parse.get("intent") or {}).get("name")
     if intent == FALLBACK_INTENT and _runner_up_intent(parse) == FAQ_INTENT:
         return _suggest(ranking, thresholds)
     if intent != FAQ_INTENT or not ranking:
         return Decision("no_match")
-    top_id, top = ranking[0]
-    second = ranking[1][1] if len(ranking) > 1 else 0.0
-    if top >= thresholds.answer and top - second >= thresholds.margin:
-        return Decision("answer", (top_id,))
+    if _confident(ranking, thresholds):
+        return Decision("answer", (ranking[0][0],))
     return _suggest(ranking, thresholds)
+
+
+def _confident(ranking: list[tuple[str, float]], thresholds: Thresholds) -> bool:
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    return top >= thresholds.answer and top - second >= thresholds.margin
+
+
+def _decide_parts(parts: list[dict[str, Any]], thresholds: Thresholds) -> Decision | None:
+    """Answers each confident question of a multi-question message; None if none is confident."""
+    answered: list[str] = []
+    unanswered: list[str] = []
+    for part in parts:
+        intent = part.get("intent") or {}
+        ranking = [(item["id"], float(item["confidence"])) for item in part.get("faq_ranking") or []]
+        sure = intent.get("name") == FAQ_INTENT and float(intent.get("confidence") or 0.0) >= thresholds.part_intent
+        if sure and ranking and _confident(ranking, thresholds):
+            if ranking[0][0] not in answered:
+                answered.append(ranking[0][0])
+        elif intent.get("name") not in SMALL_TALK:
+            unanswered.append(str(part.get("text") or ""))
+    if not answered:
+        return None
+    return Decision("answer", tuple(answered[: thresholds.max_answers]), tuple(unanswered))
 
 
 def _suggest(ranking: list[tuple[str, float]], thresholds: Thresholds) -> Decision:

@@ -5,6 +5,8 @@ import json
 import re
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from bot.kb.model import Knowledge
 
 HEADER = (
@@ -15,19 +17,42 @@ HEADER = (
 ANNOTATION_CHARS = re.compile(r"[\[\]{}]")
 
 
+CONTEXT_TEMPLATES = Path(__file__).with_name("context_templates.yml")
+CONTEXTUAL_PER_ENTRY = 3
+
+
+def load_context_templates(path: Path = CONTEXT_TEMPLATES) -> tuple[list[str], list[str]]:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return list(data["before"]), list(data["after"])
+
+
+def contextual_examples(index: int, phrasings: list[str], before: list[str], after: list[str]) -> list[str]:
+    """A few of the entry's phrasings inside a user's story: stable for the same entry order, varied across entries."""
+    examples = []
+    for k in range(min(CONTEXTUAL_PER_ENTRY, len(phrasings))):
+        phrasing = phrasings[(index * 7 + k * 5) % len(phrasings)]
+        story = before[(index * 3 + k * 11) % len(before)]
+        sign_off = after[(index + k * 3) % len(after)] if k != 1 else ""
+        examples.append(" ".join(filter(None, [story, phrasing, sign_off])))
+    return examples
+
+
 def faq_training_data(knowledge: Knowledge) -> str:
     """NLU examples for faq/<id> and the matching utter_faq/<id> responses.
 
     The response text is the entry's question, not its answer: answers are served live from the
     knowledge store, so editing one must not change the model's fingerprint and force retraining.
+    Besides the phrasings, a few of them come wrapped in a user's story (context_templates.yml).
     """
     entries = sorted(knowledge.entries.values(), key=lambda e: e.id)
+    before, after = load_context_templates()
     lines = [HEADER, 'version: "3.1"', "nlu:"]
-    for entry in entries:
+    for index, entry in enumerate(entries):
         lines.append(f"# {entry.origin}")
         lines.append(f"- intent: faq/{entry.id}")
         lines.append("  examples: |")
-        for example in _unique_examples([entry.question, *entry.also_asked]):
+        phrasings = _unique_examples([entry.question, *entry.also_asked])
+        for example in _unique_examples([*phrasings, *contextual_examples(index, phrasings, before, after)]):
             lines.append(f"    - {example}")
     lines.append("responses:")
     for entry in entries:

@@ -22,7 +22,7 @@ def faq_parse(ranking: list[tuple[str, float]], text: str = "question") -> dict:
 async def test_confident_answer_has_source_date_and_related_buttons(loaded_store, make_tracker) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerFaq().run(dispatcher, make_tracker(faq_parse([("fee_a", 0.93)])), {})
-    assert events == [SlotSet("last_faq_id", "fee_a")]
+    assert events == [SlotSet("last_faq_id", "fee_a"), SlotSet("answered_faq_ids", ["fee_a"])]
     message, feedback = dispatcher.messages
     assert message["response"] == "utter_faq_answer"
     assert message["answer"].startswith("The application costs US$160 (as of January 2022; check ecfmg.org).")

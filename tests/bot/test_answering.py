@@ -73,3 +73,34 @@ def test_one_selector_for_all_retrieval_intents_is_read_under_default() -> None:
         {"intent_response_key": "faq/visa_b", "confidence": 0.05},
     ]}}
     assert decide_with(parsed, Thresholds(answer=0.3, margin=0.2)) == Decision("answer", ("fee_a",))
+
+
+def part(text: str, intent: str, confidence: float, ranking: list[tuple[str, float]]) -> dict:
+    return {"text": text, "intent": {"name": intent, "confidence": confidence},
+            "faq_ranking": [{"id": entry_id, "confidence": c} for entry_id, c in ranking]}
+
+
+def test_each_confident_question_of_a_message_is_answered_once() -> None:
+    parsed = {**parse("faq", [("fee_a", 0.5)]), "parts": [
+        part("who do I pay", "faq", 0.9, [("registration", 0.8), ("fee_a", 0.1)]),
+        part("how much is it", "faq", 0.8, [("fee_a", 0.7), ("registration", 0.2)]),
+        part("and the fee again?", "faq", 0.8, [("fee_a", 0.9)]),
+    ]}
+    assert decide(parsed) == Decision("answer", ("registration", "fee_a"))
+
+
+def test_a_question_it_cannot_answer_is_named() -> None:
+    parsed = {**parse("faq", [("fee_a", 0.5)]), "parts": [
+        part("what is the step 1 fee", "faq", 0.9, [("fee_a", 0.9)]),
+        part("and the plab fee?", "out_of_scope", 0.8, []),
+        part("thanks", "thank", 0.9, []),
+    ]}
+    assert decide(parsed) == Decision("answer", ("fee_a",), ("and the plab fee?",))
+
+
+def test_no_confident_part_falls_back_to_the_whole_message() -> None:
+    parsed = {**parse("faq", [("fee_a", 0.9), ("b", 0.05)]), "parts": [
+        part("this", "faq", 0.4, [("fee_a", 0.4), ("b", 0.35)]),
+        part("that", "faq", 0.4, [("b", 0.4), ("fee_a", 0.35)]),
+    ]}
+    assert decide(parsed) == Decision("answer", ("fee_a",))

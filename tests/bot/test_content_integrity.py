@@ -28,7 +28,8 @@ def test_knowledge_covers_every_topic_with_enough_entries(knowledge) -> None:
 
 
 def test_domain_buttons_open_existing_entries_or_send_trained_words(knowledge) -> None:
-    """A /faq button names a real entry; a plain-text button is a training example of its intent."""
+    """A /faq button names a real entry, an /<intent> button a domain intent; a plain-text button is a training
+    example of its intent."""
     domain = YAML_SAFE.load((PROJECT_ROOT / "domain.yml").read_text())
     payloads = [b["payload"] for name, variants in domain["responses"].items() for v in variants
                 for b in v.get("buttons", []) if name != "utter_feedback_prompt"]
@@ -38,6 +39,8 @@ def test_domain_buttons_open_existing_entries_or_send_trained_words(knowledge) -
     for payload in payloads:
         if payload.startswith("/faq"):
             assert json.loads(payload[len("/faq"):])["faq_id"] in knowledge.entries
+        elif payload.startswith("/"):  # an intent payload, e.g. /check_eligibility
+            assert payload[1:] in domain["intents"]
         else:
             assert payload in examples
 
