@@ -6,6 +6,7 @@ knowledge/eligibility.yml through the knowledge store; this module only applies 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answering import link_label
-from bot.eligibility.answers import UNSURE, read_answer, read_correction
+from bot.eligibility.answers import UNSURE, read_answer, read_facts
 from bot.eligibility.rules import SLOTS, EligibilityRules, evaluate, next_question
 from bot.errors import StoreNotReadyError
 from bot.store.db import make_session
@@ -31,8 +32,17 @@ STATUS_SLOT = "eligibility_status"
 MISSING_SLOT = "eligibility_missing"
 # Messages that are not an answer and that a rule handles while the form waits (then it asks again).
 DIGRESSION_INTENTS = {"faq", "out_of_scope", "bot_challenge", "ask_capabilities", "check_eligibility"}
-STOP_WORDS = ("stop", "cancel", "never mind", "nevermind", "quit", "exit", "forget it", "abort",
-              "end the check", "end this", "leave it", "i don't want to continue", "i dont want to continue")
+# Phrases that end the check wherever they stand in a short message ...
+STOP_PHRASES = re.compile(
+    r"\b(?:cancel|never ?mind|nvm|quit (?:it|this|the check)|abort|forget (?:it|about it|this)|end (?:the check|this)|leave it|"
+    r"stop (?:it|this|that|here|now|the check|for now|please|asking)|let'?s stop|i (?:want|wanna|would like) to stop|"
+    r"(?:do|finish|continue|check) (?:it|this|that) later|another (?:time|day)|some other time|not now|"
+    r"skip (?:this|the check)|i'?m done|no more questions|(?:don'?t|do not) want to (?:do|continue)|not interested|"
+    r"too much for today)\b")
+# ... and words that do so only at its start or end: "stop", "later pls", "ugh later, my shift is starting".
+STOP_AT_EDGE = re.compile(r"^(?:ok |okay |pls |please |ugh |hmm |no |maybe )?(?:stop|later|enough|quit|exit)\b"
+                          r"|\b(?:stop|later|quit)$")
+MAX_STOP_WORDS = 14  # a long message that merely contains "stop" ("will the attempt limit stop me ...") is not one
 # Actions that may run between the user's message and the form's validation in the same turn.
 SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
 
@@ -53,10 +63,11 @@ def answers_of(tracker: Tracker) -> dict[str, str | None]:
 
 
 def wants_to_stop(text: str) -> bool:
-    """"stop", "ok cancel", "never mind thanks", "i want to quit this": short and saying only that.
-    A long message that merely contains "stop" ("will the attempt limit stop me ...") is not a stop."""
-    words = " ".join(text.lower().replace("\u2019", "'").replace("!", " ").replace(".", " ").split())
-    return len(words.split()) <= 6 and any(f" {w} " in f" {words} " for w in STOP_WORDS)
+    """"stop", "ok cancel", "never mind, I'll do it another day", "ugh later, my shift is starting"."""
+    words = " ".join(re.sub(r"[^\w'\s]", " ", text.lower().replace("\u2019", "'")).split())
+    if len(words.split()) > MAX_STOP_WORDS:
+        return False
+    return bool(STOP_PHRASES.search(words) or STOP_AT_EDGE.search(words))
 
 
 def is_new_message(tracker: Tracker) -> bool:
@@ -67,6 +78,22 @@ def is_new_message(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") not in SAME_TURN_ACTIONS:
             return False
     return False
+
+
+def unanswered_messages_before(tracker: Tracker) -> int:
+    """How many messages before this one went by since the last answer was taken (or the check began)."""
+    count = 0
+    seen_current = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            count += seen_current
+            seen_current = True
+        elif kind == "slot" and event.get("name") in SLOTS and event.get("value") is not None:
+            break
+        elif kind == "active_loop" and event.get("name") == FORM:
+            break
+    return count
 
 
 class ValidateEligibilityForm(FormValidationAction):
@@ -91,11 +118,21 @@ class ValidateEligibilityForm(FormValidationAction):
             if reading.answer is None and not reading.corrections:
                 if intent in DIGRESSION_INTENTS and not reading.scores_incomplete:
                     return []  # the form rejects; a rule answers, then the form asks again
-                hint = "utter_eligibility_all_oet_parts" if reading.scores_incomplete else "utter_eligibility_not_understood"
-                dispatcher.utter_message(response=hint)
-                events.append(SlotSet(asked, None))
+                if unanswered_messages_before(tracker) >= 1:  # never the same question a third time
+                    dispatcher.utter_message(response="utter_eligibility_taken_as_unsure", label=rules.question(asked).label,
+                                             explanation=rules.question(asked).how_to_find_out)
+                    answers[asked] = UNSURE
+                    events.append(SlotSet(asked, UNSURE))
+                else:
+                    hint = ("utter_eligibility_all_oet_parts" if reading.scores_incomplete
+                            else "utter_eligibility_not_understood")
+                    dispatcher.utter_message(response=hint)
+                    events.append(SlotSet(asked, None))
             for slot, value in reading.corrections.items():
-                if answers.get(slot) is not None and answers[slot] != value:
+                if answers.get(slot) is None:
+                    dispatcher.utter_message(response="utter_eligibility_volunteered_noted",
+                                             label=rules.question(slot).label, answer=spoken(value))
+                elif answers[slot] != value:
                     dispatcher.utter_message(response="utter_eligibility_correction_noted",
                                              label=rules.question(slot).label, answer=spoken(value))
                 answers[slot] = value
@@ -155,14 +192,23 @@ class ActionReportEligibility(Action):
         return [] if rules is None else report(dispatcher, tracker, rules, answers_of(tracker))
 
 
-class ActionResetEligibility(Action):
-    """Clears every answer, so the check can be run again from the start at any time."""
+class ActionStartEligibility(Action):
+    """Clears earlier answers, then keeps what the opening message already says
+    ("2022 grad, passed Step 1 and CK, am I eligible?") and tells the user what it took from it."""
 
     def name(self) -> str:
-        return "action_reset_eligibility"
+        return "action_start_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        return [SlotSet(slot, None) for slot in (*SLOTS, STATUS_SLOT, MISSING_SLOT, REQUESTED_SLOT)]
+        events = [SlotSet(slot, None) for slot in (*SLOTS, STATUS_SLOT, MISSING_SLOT, REQUESTED_SLOT)]
+        rules = rules_or_apology(dispatcher, tracker)
+        if rules is None:
+            return events
+        facts = read_facts(tracker.latest_message.get("text") or "", rules.questions)
+        if facts:
+            noted = "; ".join(f"{rules.question(slot).label}: {spoken(value)}" for slot, value in facts.items())
+            dispatcher.utter_message(response="utter_eligibility_noted_from_opener", noted=noted)
+        return events + [SlotSet(slot, value) for slot, value in facts.items()]
 
 
 class ActionCorrectEligibility(Action):
@@ -179,7 +225,7 @@ class ActionCorrectEligibility(Action):
         if rules is None:
             return []
         answers = answers_of(tracker)
-        changes = read_correction(tracker.latest_message.get("text") or "", rules.questions)
+        changes = read_facts(tracker.latest_message.get("text") or "", rules.questions)
         if not changes:
             dispatcher.utter_message(response="utter_eligibility_not_understood")
             return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.eligibility.rules import Question
 
@@ -23,7 +24,8 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 UNSURE_CUES = _any(
     r"\bnot (?:really |quite |100% )?(?:sure|certain)\b", r"\bunsure\b", r"\bno idea\b", r"\bno clue\b",
-    r"\bdon'?t know\b", r"\bdont know\b", r"\bidk\b", r"\bi think so\b", r"\bmaybe\b", r"\bperhaps\b",
+    r"\bdon'?t know\b", r"\bdont know\b", r"\bidk\b", r"\bdunno\b", r"\bdonno\b", r"\bno ?idea\b",
+    r"\bnot known\b", r"\bunknown\b", r"\bno clue\b", r"\bnot sure\b", r"\bunclear\b", r"\bno se\b", r"\bi think so\b", r"\bmaybe\b", r"\bperhaps\b",
     r"\bhow (?:do|can|would|should) i (?:check|know|find out|tell|see|confirm)\b", r"\bhow to (?:check|find out|know)\b",
     r"\bwhere (?:do|can) i (?:check|see|find)\b", r"\bcan'?t remember\b", r"\bi forgot\b", r"\bwhat does (?:that|this) mean\b",
     r"\bconfused\b", r"\bno sure\b", r"^\s*\?+\s*$")
@@ -40,17 +42,36 @@ NOT_DONE_CUES = _any(
     r"\bfail(?:ed|ing)?\b", r"\bflunked\b", r"\bretak(?:e|ing)\b", r"\bre-?sit(?:ting)?\b", r"\bsitting\b",
     r"\bwill (?:take|sit|write|graduate|do|apply|be)\b", r"\bgoing to\b", r"\bgonna\b", r"\bplan(?:ning)? to\b",
     r"\bscheduled\b", r"\bbooked\b", r"\bpreparing\b", r"\bstudying\b", r"\bstill (?:need|a student|in)\b",
-    r"\bneed to\b", r"\bpending\b", r"\bunder review\b", r"\bwaiting\b", r"\bin process\b", r"\bprocessing\b",
+    r"\bneed to\b", r"\bpending\b", r"\bin progress\b", r"\bon ?going\b", r"\bstill (?:doing|working|waiting|completing)\b",
+    r"\bawaiting\b", r"\bnot (?:out|released|back)\b", r"\bresults? (?:not|pending|awaited)\b", r"\bnext (?:month|week|year)\b",
+    r"\bin (?:january|february|march|april|may|june|july|august|september|october|november|december) 20(?:2[7-9])\b", r"\bunder review\b", r"\bwaiting\b", r"\bin process\b", r"\bprocessing\b",
     r"\bapplied\b", r"\bapplying\b", r"\bsubmitted\b", r"\bgraduating\b", r"\bstudent\b", r"\b(?:final|last) year\b",
     r"\bintern(?:ship)?\b",
     r"\bno note\b", r"\bnope\b", r"\bnah\b", r"\bno\b", r"\bnegative\b", r"\bnop\b", r"\bnay\b", "❌", "👎")
 YES_CUES = _any(r"\byes+\b", r"\byep\b", r"\byeah?\b", r"\byup\b", r"\bya\b", r"\byas\b", r"\bsure\b", r"\bof course\b",
                 r"\bofc\b", r"\bdefinitely\b", r"\babsolutely\b", r"\bcorrect\b", r"\bindeed\b", r"\bi (?:have|did|am|do)\b",
                 r"\bit (?:is|does|has)\b", r"\bthat'?s right\b", r"\baffirmative\b", "✅", "👍")
-QUESTION_START = re.compile(r"^(?:how|what|when|where|which|who|why|can|could|do|does|is|are|should|will|would)\b")
+# A note or listing that covers other years than the user's: "the note only covers up to 2018", "starts from 2019".
+LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for|starts?)\b|\b(?:starts?|begins?) (?:from|in|with|at)\b"
+                              r"|\bnot (?:covered|included|listed)\b|\bstops? (?:at|in|before)\b")
+ASKING = re.compile(r"\b(?:want(?:ed)? to know|wondering|whether|if i (?:am|can|have|meet|qualify))\b")
+QUESTION_START = re.compile(r"^(?:how|what|when|where|which|who|why|can|could|do|does|is|are|am|should|will|would)\b")
 # Words that can stand beside a subject in "yes, and CK too" without saying anything of their own.
-FILLER = {"too", "also", "as", "well", "both", "the", "my", "usmle", "exam", "one", "same", "for"}
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;.!]|\bbut\b|\band\b|\bhowever\b|\bthough\b|\balthough\b|\bthen\b)\s*")
+FILLER = {"too", "also", "as", "well", "both", "the", "my", "usmle", "exam", "one", "same", "for", "in", "back", "on",
+          "at", "with", "and", "first", "second", "attempt", "try", "last", "year", "month", "ago", "already"}
+GRADUATED = "graduated"  # slot ids are fixed (knowledge/eligibility.yml)
+# Sounds said before the answer: "oh no, I just opened wdoms again" is not a "no".
+INTERJECTION = re.compile(r"^(?:(?:oh no|oh|ah|uh+|hmm+|ugh|oops|wait|hold on|well|okay|ok|hey)\b[\s!]*)+")
+BARE_VERDICT = re.compile(
+    r"^(?:(?:unfortunately|sadly|actually|sorry|honestly)\s+)?(?:yes+|yeah?|yep|yup|ya|of course|ofc|sure|correct|"
+    r"no+|nope|nah|not yet|never|negative)(?:\s+(?:sir|madam|ma'?am|mam|dear|doctor|i (?:have|did|am|do|haven't|didn't)))?\s*$")
+EXAM_WORDS = r"(?!step|ck\b|cs\b|oet|pathway|usmle|exam|test)"
+GRADUATION_YEAR = re.compile(
+    rf"\b(?:graduated|graduating|graduate|grad|finished|completed|passed out|class of|yog|mbbs|md|will graduate)\b"
+    rf"(?:{EXAM_WORDS}[^.?!;]){{0,40}}?\b((?:19|20)\d\d)\b"
+    r"|\b((?:19|20)\d\d)\s+(?:grad|graduate|mbbs|yog|batch)\b")
+FUTURE = re.compile(r"\b(?:will|going to|gonna|expect\w*|graduating|due to|should)\b")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;.!:()]|(?<=\?)|\bso\b|\bbut\b|\band\b|\bhowever\b|\bthough\b|\balthough\b|\bthen\b)\s*")
 
 
 @dataclass(frozen=True)
@@ -81,25 +102,29 @@ def only_names_subjects(clause: str, questions: tuple[Question, ...]) -> bool:
     for question in questions:
         for word in sorted(question.mentions, key=len, reverse=True):
             rest = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", rest)
+    rest = re.sub(r"\b(?:19|20)\d\d\b", " ", rest)  # "step 1 in 2018"
     return all(word in FILLER for word in re.findall(r"[\w']+", rest))
 
 
-def polarity(clause: str) -> str | None:
-    """yes / no / unsure for one clause, or None if it says neither."""
+def polarity(clause: str, plain_yes: bool = True) -> str | None:
+    """yes / no / unsure for one clause, or None if it says neither. plain_yes=False ignores a bare "yes"
+    or "I am", which only answer the question asked, never a subject carried over from the clause before."""
     if UNSURE_CUES.search(clause):
         return UNSURE
+    if LIMITED_COVERAGE.search(clause):
+        return NO
     for match in DONE_CUES.finditer(clause):
         if not NEGATION_BEFORE.search(clause[: match.start()]):
             return YES
     if NOT_DONE_CUES.search(clause):
         return NO
-    if YES_CUES.search(clause):
+    if plain_yes and YES_CUES.search(clause):
         return YES
     return None
 
 
 EVERY_PART = re.compile(
-    r"\b([1-5]\d\d|(?:grade )?[abc]\+?(?:'?s)?)\s*(?:in|on|for)\s*(?:all|each|every|everything)\b"
+    r"\b([1-5]\d\d|(?:grade )?[abc]\+?(?:'?s)?)\+?\s*(?:or (?:more|above|higher)\s*)?(?:in|on|for|across)\s*(?:all|each|every|everything|the four|both)\b"
     r"|\b(?:all|each|every)\s*(?:four |4 )?(?:parts?|sections?|subtests?|of them)?\s*(?:=|:|-|are|is|were|was)?\s*"
     r"(?:above |over )?([1-5]\d\d|(?:grade )?[abc]\+?'?s)\b")
 NAMED_PART = re.compile(
@@ -122,12 +147,23 @@ def oet_scores(text: str, minimums: dict[str, int]) -> tuple[str | None, bool]:
         if value is not None:
             scores[part] = value
     if not scores:
+        scores = _scores_in_order(text)
+    if not scores:
         return None, False
     if any(scores[part] < minimums[part] for part in scores):
         return NO, False
     if set(scores) == set(minimums):
         return YES, False
     return None, True
+
+
+def _scores_in_order(text: str) -> dict[str, int]:
+    """"B, B, B, C+ (listening, reading, speaking, writing)": four values, then the four parts in the same order."""
+    names = [OET_PART_NAMES[name] for name in re.findall(r"\b(listening|reading|writing|speaking)\b", text)]
+    values = [_score_value(token) for token in re.findall(r"(?<![\w+])([1-5]\d\d|[abc]\+?)(?![\w+])", text)]
+    if len(names) != 4 or len(set(names)) != 4 or len(values) != 4 or None in values:
+        return {}
+    return dict(zip(names, values))
 
 
 def _score_value(token: str) -> int | None:
@@ -141,9 +177,10 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
     """Reads a message sent while `asked` was the open question.
 
     Clauses naming another subject ("actually I did pass CK") become corrections; a clause that names
-    no subject answers the question asked. The latest clause wins, so "failed once, passed on my
-    second try" is a yes. A clause naming a subject without yes or no takes the one before it
-    ("yes, and CK too").
+    no subject answers the question asked. A bare yes or no first is the answer, whatever details
+    follow ("no :( the note only covers up to 2020"); otherwise the latest clause wins, so "failed
+    once, passed on my second try" is a yes. A clause naming a subject without yes or no takes the
+    one before it ("yes, and CK too").
     """
     text = normalise(text)
     question = next(q for q in questions if q.slot == asked)
@@ -151,46 +188,70 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
         verdict, incomplete = oet_scores(text, question.min_scores)
         if verdict or incomplete:
             return Reading(verdict, {}, incomplete)
-    if UNSURE_CUES.search(text):
-        return Reading(UNSURE)
+    answer, facts = _walk(text, questions, asked)
+    graduation = graduation_from_year(text)
+    if graduation and GRADUATED not in facts:
+        if asked != GRADUATED:
+            facts[GRADUATED] = graduation
+        elif answer is None:
+            answer = graduation
+    if answer is None and not facts:
+        answer = UNSURE if UNSURE_CUES.search(text) else {"affirm": YES, "deny": NO}.get(intent or "")
+    return Reading(answer, facts)
+
+
+def read_facts(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
+    """Answers a message states by naming their subject: an opener ("2022 grad, passed Step 1 and CK, am I
+    eligible?") or a correction after the check ("actually I did pass CK"). slot -> answer."""
+    text = normalise(text)
+    _, facts = _walk(text, questions, None)
+    graduation = graduation_from_year(text)
+    if graduation and GRADUATED not in facts:
+        facts[GRADUATED] = graduation
+    return facts
+
+
+def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tuple[str | None, dict[str, str]]:
+    """(answer to `asked`, {other slot: answer}) from the message's clauses, questions skipped."""
     answer: str | None = None
-    corrections: dict[str, str] = {}
+    facts: dict[str, str] = {}
     previous: str | None = None
-    for clause in filter(None, CLAUSE_BREAK.split(text)):
-        if "?" in clause or QUESTION_START.match(clause):
+    carried: list[str] = []  # subjects of the clause before, for "my note starts from 2018, so my year is not covered"
+    leading = False
+    for index, raw in enumerate(filter(None, CLAUSE_BREAK.split(text))):
+        clause = INTERJECTION.sub("", raw).strip()
+        if not clause or "?" in clause or QUESTION_START.match(clause) or ASKING.search(clause):
+            carried = []
             continue
-        said = polarity(clause)
+        bare = bool(BARE_VERDICT.match(clause))
         subjects = mentioned_slots(clause, questions)
+        said = polarity(clause)
         if said is None and subjects and only_names_subjects(clause, questions):
             said = previous
+        if not subjects and not bare and carried:
+            subjects, said = carried, polarity(clause, plain_yes=False)
         if said is None:
+            carried = subjects or carried
             continue
         previous = said
-        if not subjects or asked in subjects:
-            answer = said
+        if asked is not None and (not subjects or asked in subjects):
+            # After a bare "no", only a short retort changes it ("no, I passed"); details do not ("no, the note
+            # only covers up to 2019 and I finished in 2021").
+            if not leading and answer != UNSURE or len(clause.split()) <= 3:
+                answer = said
+            leading = leading or (index == 0 and bare)
+            carried = []
             continue  # a clause about the question asked ("the note doesn't cover my graduation year") corrects nothing
         for slot in subjects:
-            corrections[slot] = said
-    if answer is None and not corrections:
-        answer = {"affirm": YES, "deny": NO}.get(intent or "")
-    return Reading(answer, corrections)
+            facts[slot] = said
+        carried = subjects
+    return answer, facts
 
 
-def read_correction(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
-    """Answers a message changes after the check ended ("actually I did pass CK"): slot -> answer."""
-    text = normalise(text)
-    corrections: dict[str, str] = {}
-    previous: str | None = None
-    for clause in filter(None, CLAUSE_BREAK.split(text)):
-        if "?" in clause or QUESTION_START.match(clause):
-            continue
-        subjects = mentioned_slots(clause, questions)
-        said = polarity(clause)
-        if said is None and subjects and only_names_subjects(clause, questions):
-            said = previous
-        if said is None:
-            continue
-        previous = said
-        for slot in subjects:
-            corrections[slot] = said
-    return corrections
+def graduation_from_year(text: str) -> str | None:
+    """"2021 grad", "MBBS 2019", "finished med school in Kharkiv in 2021": yes, or no for a year still to come."""
+    match = GRADUATION_YEAR.search(text)
+    if not match:
+        return None
+    year = int(match.group(1) or match.group(2))
+    return NO if year > date.today().year or FUTURE.search(match.group(0)) else YES

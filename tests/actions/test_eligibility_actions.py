@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.eligibility import (ActionCorrectEligibility, ActionReportEligibility, ActionResetEligibility,
+from actions.eligibility import (ActionCorrectEligibility, ActionReportEligibility, ActionStartEligibility,
                                  ValidateEligibilityForm, wants_to_stop)
 from bot.eligibility.rules import SLOTS
 from bot.store.db import make_session
@@ -48,6 +48,17 @@ async def test_unclear_answer_is_asked_again_with_a_hint_not_guessed(loaded_stor
     events = await ValidateEligibilityForm().run(dispatcher, form_tracker("banana", {"requested_slot": "graduated"}), {})
     assert events == [SlotSet("graduated", None), SlotSet("requested_slot", "school_listed")]
     assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_not_understood"]
+
+
+async def test_a_second_unclear_answer_becomes_not_sure_instead_of_a_third_question(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "graduated", "school_listed": "yes"}
+    tracker = form_tracker("banana again", slots)
+    tracker.events[:0] = [{"event": "slot", "name": "school_listed", "value": "yes"},
+                          {"event": "user", "text": "banana"}, {"event": "action", "name": "eligibility_form"}]
+    events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert events == [SlotSet("graduated", "unsure"), SlotSet("requested_slot", "step1_passed")]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_taken_as_unsure"]
 
 
 async def test_not_sure_explains_how_to_find_out_and_goes_on(loaded_store) -> None:
@@ -122,10 +133,19 @@ async def test_cancelled_check_says_so_and_is_recorded_as_cancelled(loaded_store
         assert session.scalars(select(EligibilityOutcome.status)).all() == ["cancelled"]
 
 
-async def test_reset_clears_every_answer_for_a_fresh_check() -> None:
-    events = await ActionResetEligibility().run(CollectingDispatcher(), result_tracker(ALL_YES), {})
+async def test_start_clears_every_answer_for_a_fresh_check(loaded_store) -> None:
+    events = await ActionStartEligibility().run(CollectingDispatcher(), result_tracker(ALL_YES, "check again"), {})
     assert {e["name"] for e in events} == {*SLOTS, "eligibility_status", "eligibility_missing", "requested_slot"}
     assert all(e["value"] is None for e in events)
+
+
+async def test_start_keeps_the_facts_of_the_opener_and_says_so(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = result_tracker({}, "am i eligible? graduated 2021, passed step 1 but failed ck")
+    events = await ActionStartEligibility().run(dispatcher, tracker, {})
+    assert events[-3:] == [SlotSet("graduated", "yes"), SlotSet("step1_passed", "yes"), SlotSet("step2ck_passed", "no")]
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_eligibility_noted_from_opener"
 
 
 async def test_correction_after_the_result_updates_it(loaded_store) -> None:
@@ -155,9 +175,13 @@ async def test_correction_before_any_check_offers_one(loaded_store) -> None:
 
 
 def test_stop_words_only_count_in_a_short_message() -> None:
-    assert all(wants_to_stop(t) for t in ["stop", "Stop!", "ok cancel", "never mind thanks", "i want to quit this"])
+    assert all(wants_to_stop(t) for t in ["stop", "Stop!", "ok cancel", "never mind thanks", "i want to quit this",
+                                          "hmm actually never mind, I'll do it another day", "ugh later, my shift is starting",
+                                          "stop, I need to find my score report first", "forget it",
+                                          "ok this is too much for today, let's stop here"])
     assert not any(wants_to_stop(t) for t in ["will the attempt limit stop me from taking step 1 again",
-                                               "yes", "I quit my job and passed step 1 last year in march"])
+                                               "yes", "I quit my job and passed step 1 last year in march",
+                                               "not yet, I'll take CK later this year"])
 
 
 async def test_an_empty_store_ends_the_check_with_an_apology_not_a_traceback(tmp_path, monkeypatch) -> None:

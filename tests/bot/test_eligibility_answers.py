@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.eligibility.answers import Reading, read_answer, read_correction
+from bot.eligibility.answers import Reading, read_answer, read_facts
 from bot.eligibility.rules import Question
 from bot.kb.validate import load_checked
 from bot.paths import PROJECT_ROOT
@@ -108,4 +108,27 @@ def test_a_question_about_another_subject_is_not_a_correction(questions) -> None
     ("I failed step 1 and the OET result came today", {"step1_passed": "no"}),
 ])
 def test_corrections_after_the_check(questions, text: str, expected: dict[str, str]) -> None:
-    assert read_correction(text, questions) == expected
+    assert read_facts(text, questions) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("am i eligible? 2021 grad from lagos, passed step 1 and ck",
+     {"graduated": "yes", "step1_passed": "yes", "step2ck_passed": "yes"}),
+    ("am i eligible? 6th year student", {"graduated": "no"}),
+    ("my university isn't in the world directory, can i still do this eligibility thing?", {"school_listed": "no"}),
+    ("Am I eligible for ECFMG certification? I passed CS back in 2019", {"step2cs_passed": "yes"}),
+    ("hi! could you check whether i meet the ecfmg requirements?", {}),
+])
+def test_facts_in_an_opener(questions, text: str, expected: dict[str, str]) -> None:
+    assert read_facts(text, questions) == expected
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    ("dunno", "school_listed", "unsure"),
+    ("in progress, still doing my mini-cex encounters", "pathway_met", "no"),
+    ("yes, my pathway 1 was approved in january", "pathway_met", "yes"),
+    ("yes, 360+ in all four, one sitting", "oet_passed", "yes"),
+    ("waiting for results", "step2ck_passed", "no"),
+])
+def test_answers_in_users_words(questions, text: str, asked: str, expected: str) -> None:
+    assert read_answer(text, asked, questions).answer == expected
