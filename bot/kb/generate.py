@@ -37,6 +37,27 @@ def contextual_examples(index: int, phrasings: list[str], before: list[str], aft
     return examples
 
 
+OPENER_TEMPLATES = Path(__file__).with_name("opener_templates.yml")
+OPENER_EXAMPLES = 80
+
+
+def eligibility_openers(path: Path = OPENER_TEMPLATES) -> str:
+    """check_eligibility examples: a standing question with one or two facts about the user before or after it."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    questions, facts, greetings = data["questions"], data["facts"], data["greetings"]
+    lines = [HEADER, 'version: "3.1"', "nlu:", f"# {path.relative_to(path.parents[2])}", "- intent: check_eligibility",
+             "  examples: |"]
+    examples = []
+    for i in range(OPENER_EXAMPLES):
+        question = questions[(i * 5 + 1) % len(questions)]
+        told = ", ".join(facts[(i * k + j) % len(facts)] for j, k in ((0, 1), (7, 3))[: 1 + i % 2])
+        greeting = greetings[i % len(greetings)]
+        examples.append(f"{greeting}{told}. {question}" if i % 3 else f"{greeting}{question} {told}.")
+    for example in _unique_examples(examples):
+        lines.append(f"    - {example}")
+    return "\n".join(lines) + "\n"
+
+
 def faq_training_data(knowledge: Knowledge) -> str:
     """NLU examples for faq/<id> and the matching utter_faq/<id> responses.
 
@@ -117,7 +138,8 @@ def write_if_changed(path: Path, content: str) -> bool:
 
 
 def write_training_data(knowledge: Knowledge, out_dir: Path) -> list[Path]:
-    """Writes faq.yml, synonyms.yml and eligibility.yml; returns the files that changed."""
+    """Writes faq.yml, synonyms.yml, eligibility.yml and eligibility_openers.yml; returns the files that changed."""
     outputs = {out_dir / "faq.yml": faq_training_data(knowledge), out_dir / "synonyms.yml": synonym_data(knowledge),
-               out_dir / "eligibility.yml": eligibility_questions(knowledge)}
+               out_dir / "eligibility.yml": eligibility_questions(knowledge),
+               out_dir / "eligibility_openers.yml": eligibility_openers()}
     return [path for path, content in outputs.items() if write_if_changed(path, content)]

@@ -56,7 +56,8 @@ class LinearIntentClassifier(GraphComponent):
         # part_weight: how much a question's own ranking counts against the whole message's
         # (the story around it); chosen on the blind dev set.
         # leading_intents: a part with one of these intents decides the message's intent (see _message_row).
-        return {"C": 20.0, "ranking_length": 10, "part_weight": 0.7, "leading_intents": ["check_eligibility"]}
+        return {"C": 20.0, "ranking_length": 10, "part_weight": 0.7, "leading_intents": ["check_eligibility"],
+                "leading_confidence": 0.4}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[LinearTextModel] = None,
@@ -122,7 +123,7 @@ class LinearIntentClassifier(GraphComponent):
         for row in own:
             intents = self._grouped(row)
             best = max(intents, key=intents.get)
-            if best in self._config["leading_intents"] and intents[best] >= 0.5:
+            if best in self._config["leading_intents"] and intents[best] >= self._config["leading_confidence"]:
                 return row
         return np.mean(blended, axis=0)
 

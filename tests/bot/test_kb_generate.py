@@ -5,7 +5,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.kb.fingerprint import knowledge_training_fingerprint
-from bot.kb.generate import eligibility_questions, faq_training_data, synonym_data, write_training_data
+from bot.kb.generate import (eligibility_openers, eligibility_questions, faq_training_data, synonym_data,
+                             write_training_data)
 from bot.kb.render import render_answer, word_count
 from bot.kb.validate import load_checked
 
@@ -40,7 +41,8 @@ def test_synonyms_map_variants_to_term_ids(knowledge_dir: Path) -> None:
 def test_generation_is_stable(knowledge_dir: Path, tmp_path: Path) -> None:
     knowledge = load_checked(knowledge_dir, TODAY)
     out = tmp_path / "generated"
-    assert sorted(p.name for p in write_training_data(knowledge, out)) == ["eligibility.yml", "faq.yml", "synonyms.yml"]
+    assert sorted(p.name for p in write_training_data(knowledge, out)) == ["eligibility.yml", "eligibility_openers.yml", "faq.yml",
+                                                                                   "synonyms.yml"]
     assert write_training_data(knowledge, out) == []
 
 
@@ -59,3 +61,11 @@ def test_eligibility_questions_become_form_prompts_with_answer_buttons(knowledge
             '    buttons:\n    - title: "Yes"\n      payload: "yes"\n    - title: "No"\n      payload: "no"\n'
             '    - title: "Not sure"\n      payload: "not sure"\n') in text
     assert text.count("utter_ask_") == 7
+
+
+def test_eligibility_openers_put_facts_around_a_standing_question() -> None:
+    text = eligibility_openers()
+    examples = [line[6:] for line in text.splitlines() if line.startswith("    - ")]
+    assert text.startswith("# GENERATED") and "- intent: check_eligibility" in text
+    assert len(examples) == len(set(examples)) >= 60
+    assert any(e.endswith("?") for e in examples) and any(e.endswith(".") for e in examples)
