@@ -1,17 +1,17 @@
-"""Answer-quality benchmark: sends every held-out question as a fresh conversation to the real bot.
+"""Answer-quality benchmark: sends every question as a fresh conversation to the real bot.
 
-Reports first-answer accuracy (overall and per topic), out-of-scope recall and in-scope questions
-wrongly refused, as a Markdown table and JSON (results/answer_quality.json).
+On a blind set (bench/blind/heldout_a.yml, the default; see bench/blind_scoring.py) it reports first-answer
+accuracy per style, per topic and per out-of-scope kind; on the old sets written beside the data
+(bench/heldout.yml, kept as a regression check) accuracy per topic. Markdown on stdout, JSON in results/.
 
     .venv/bin/python bench/answer_quality.py            # starts its own bot on free ports
-    .venv/bin/python bench/answer_quality.py --url http://127.0.0.1:5005   # uses a running bot
+    .venv/bin/python bench/answer_quality.py --questions bench/heldout.yml --url http://127.0.0.1:5005
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -23,8 +23,9 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import blind_scoring  # noqa: E402
 from bot.kb.validate import load_checked  # noqa: E402
-from bot.serve import bot_url, send_message  # noqa: E402
+from bot.serve import bot_url, fetch_tracker, send_message  # noqa: E402
 
 OUT_OF_SCOPE = "out_of_scope"
 DECLINED = "declined"
@@ -33,19 +34,19 @@ DECLINED = "declined"
 @dataclass(frozen=True)
 class Outcome:
     kind: str  # answer | did_you_mean | declined | other
-    entry_id: str | None
-    candidates: tuple[str, ...]
+    entry_id: str | None  # the first entry answered
+    candidates: tuple[str, ...]  # every entry answered, or the entries "did you mean" offered
 
 
 def ask(url: str, text: str) -> Outcome:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     messages = send_message(url, sender, text)
-    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=30) as reply:
-        tracker = json.loads(reply.read())
+    tracker = fetch_tracker(url, sender)
     utters = [e.get("metadata", {}).get("utter_action", "") for e in tracker["events"] if e["event"] == "bot"]
     first = utters[0] if utters else ""
-    if first == "utter_faq_answer":
-        return Outcome("answer", tracker["slots"].get("last_faq_id"), ())
+    if first in ("utter_faq_answer", "utter_faq_answer_titled"):
+        answered = tuple(tracker["slots"].get("answered_faq_ids") or [])
+        return Outcome("answer", tracker["slots"].get("last_faq_id"), answered)
     if first == "utter_did_you_mean":
         payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
         return Outcome("did_you_mean", None, tuple(json.loads(p[len("/faq"):])["faq_id"] for p in payloads))
@@ -68,7 +69,7 @@ def evaluate(url: str, questions: list[dict], topic_of: dict[str, str]) -> dict:
                 misses.append({"text": question["text"], "expect": expected, "got": outcome.__dict__})
             continue
         topic = topic_of.get(expected, "unknown")
-        correct = outcome.kind == "answer" and outcome.entry_id == expected
+        correct = outcome.kind == "answer" and outcome.entry_id == expected and len(outcome.candidates) <= 1
         for bucket in (totals, per_topic[topic]):
             bucket["in_scope"] += 1
             bucket["correct"] += correct
@@ -82,6 +83,11 @@ def evaluate(url: str, questions: list[dict], topic_of: dict[str, str]) -> dict:
             misses.append({"text": question["text"], "expect": expected, "got": outcome.__dict__})
     return {"totals": dict(totals), "per_topic": {t: dict(c) for t, c in sorted(per_topic.items())},
             "misses": misses}
+
+
+def evaluate_blind(url: str, items: list[dict], topic_of: dict[str, str]) -> dict:
+    outcomes = [ask(url, item["text"]) for item in items]
+    return blind_scoring.score(items, [blind_scoring.Outcome(o.kind, o.candidates) for o in outcomes], topic_of)
 
 
 def ratio(part: int, whole: int) -> float:
@@ -110,18 +116,20 @@ def report(result: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running bot (default: start one on free ports)")
-    parser.add_argument("--questions", type=Path, default=ROOT / "bench" / "heldout.yml")
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "answer_quality.json")
+    parser.add_argument("--questions", type=Path, default=ROOT / "bench" / "blind" / "heldout_a.yml")
+    parser.add_argument("--out", type=Path, default=None, help="default: results/answer_quality-<set>.json")
     args = parser.parse_args()
     questions = YAML(typ="safe").load(args.questions.read_text(encoding="utf-8"))["questions"]
+    blind = all("style" in q for q in questions)
     knowledge = load_checked(ROOT / "knowledge", date.today())
     topic_of = {entry.id: entry.topic for entry in knowledge.entries.values()}
     with bot_url(args.url, "bench-answers-") as url:
-        result = evaluate(url, questions, topic_of)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(report(result))
-    print(f"\n{len(result['misses'])} misses listed in {args.out}")
+        result = (evaluate_blind if blind else evaluate)(url, questions, topic_of)
+    out = args.out or ROOT / "results" / f"answer_quality-{args.questions.stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(blind_scoring.report(result) if blind else report(result))
+    print(f"\n{len(result['misses'])} misses listed in {out}")
     return 0
 
 
