@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import joblib
 import numpy as np
@@ -43,8 +43,21 @@ def glossary_terms(message: Message, text: Text) -> List[Text]:
     return [f"term_{ent.ent_id_}" for ent in doc.ents if ent.ent_id_ and ent.text.lower() in lowered]
 
 
-def model_text(message: Message, text: Text) -> Text:
-    return " ".join([text, *glossary_terms(message, text)]).lower()
+def model_text(message: Message, text: Text, carried: Sequence[Text] = ()) -> Text:
+    return " ".join([text, *glossary_terms(message, text), *carried]).lower()
+
+
+def part_texts(message: Message, parts: List[Text]) -> List[Text]:
+    """Each question's model text. One that names no glossary term ("and how much is it?") is about the
+    subject of the question before it, so it borrows that question's terms."""
+    texts: List[Text] = []
+    previous: List[Text] = []
+    for part in parts:
+        own = glossary_terms(message, part)
+        carried = [] if own else previous
+        texts.append(model_text(message, part, carried))
+        previous = own or previous
+    return texts
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -109,7 +122,7 @@ class LinearIntentClassifier(GraphComponent):
     def _classify(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         parts = split_parts(text)
-        rows = self._model.probabilities([model_text(message, text), *(model_text(message, p) for p in parts)])
+        rows = self._model.probabilities([model_text(message, text), *part_texts(message, parts)])
         whole, own = rows[0], rows[1:]
         weight = self._config["part_weight"] if parts != [text] else 1.0
         blended = [weight * row + (1 - weight) * whole for row in own]

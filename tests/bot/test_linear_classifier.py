@@ -10,7 +10,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear_classifier import LinearIntentClassifier
+from bot.nlu.linear_classifier import LinearIntentClassifier, part_texts
 from bot.nlu.safety_gate import GATE_KEY
 
 EXAMPLES = {
@@ -84,3 +84,21 @@ def test_untrained_classifier_passes_messages_through(tmp_path: Path) -> None:
     message = Message(data={"text": "hello"})
     classifier.process([message])
     assert message.get("intent") is None
+
+
+class FakeEntity:
+    def __init__(self, text: str, ent_id: str) -> None:
+        self.text, self.ent_id_ = text, ent_id
+
+
+class FakeDoc:
+    def __init__(self, *ents: FakeEntity) -> None:
+        self.ents = ents
+
+
+def test_a_question_without_a_subject_borrows_the_one_before() -> None:
+    message = Message(data={"text": "who do I pay for USMLE now, and how much is it? and the OET fee?",
+                            "text_spacy_doc": FakeDoc(FakeEntity("USMLE", "usmle"), FakeEntity("OET", "oet"))})
+    texts = part_texts(message, ["who do I pay for USMLE now", "how much is it?", "and the OET fee?"])
+    assert texts == ["who do i pay for usmle now term_usmle", "how much is it? term_usmle",
+                     "and the oet fee? term_oet"]
