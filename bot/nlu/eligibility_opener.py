@@ -24,7 +24,6 @@ from ruamel.yaml import YAML
 from bot.nlu.safety_gate import GATE_KEY, normalised
 
 CHECK_ELIGIBILITY = "check_eligibility"
-OPENER_KEY = "eligibility_opener"
 PATTERNS_FILE = Path(__file__).with_name("opener_patterns.yml")
 
 
@@ -65,7 +64,6 @@ class EligibilityOpener(GraphComponent):
             message.set(INTENT, {"name": CHECK_ELIGIBILITY, "confidence": 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": CHECK_ELIGIBILITY, "confidence": 1.0}, *ranking],
                         add_to_output=True)
-            message.set(OPENER_KEY, True, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

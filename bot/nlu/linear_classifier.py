@@ -43,8 +43,12 @@ def glossary_terms(message: Message, text: Text) -> List[Text]:
     return [f"term_{ent.ent_id_}" for ent in doc.ents if ent.ent_id_ and ent.text.lower() in lowered]
 
 
-def model_text(message: Message, text: Text, carried: Sequence[Text] = ()) -> Text:
-    return " ".join([text, *glossary_terms(message, text), *carried]).lower()
+def joined(text: Text, terms: Sequence[Text]) -> Text:
+    return " ".join([text, *terms]).lower()
+
+
+def model_text(message: Message, text: Text) -> Text:
+    return joined(text, glossary_terms(message, text))
 
 
 def part_texts(message: Message, parts: List[Text]) -> List[Text]:
@@ -53,10 +57,8 @@ def part_texts(message: Message, parts: List[Text]) -> List[Text]:
     texts: List[Text] = []
     previous: List[Text] = []
     for part in parts:
-        own = glossary_terms(message, part)
-        carried = [] if own else previous
-        texts.append(model_text(message, part, carried))
-        previous = own or previous
+        previous = glossary_terms(message, part) or previous
+        texts.append(joined(part, previous))
     return texts
 
 
