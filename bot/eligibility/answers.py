@@ -27,19 +27,24 @@ UNSURE_CUES = _any(
     r"\bdon'?t know\b", r"\bdont know\b", r"\bidk\b", r"\bdunno\b", r"\bdonno\b", r"\bno ?idea\b",
     r"\bnot known\b", r"\bunknown\b", r"\bno clue\b", r"\bnot sure\b", r"\bunclear\b", r"\bno se\b", r"\bi think so\b", r"\bmaybe\b", r"\bperhaps\b",
     r"\bhow (?:do|can|would|should) i (?:check|know|find out|tell|see|confirm)\b", r"\bhow to (?:check|find out|know)\b",
-    r"\bwhere (?:do|can) i (?:check|see|find)\b", r"\bcan'?t remember\b", r"\bi forgot\b", r"\bwhat does (?:that|this) mean\b",
+    r"\bwhere (?:do|can) i (?:check|see|find)\b", r"\bcan'?t remember\b", r"\b(?:don'?t|do not|dont|doesn'?t) (?:remember|recall)\b",
+    r"\bnot (?:remember|recall)\b", r"\bnever checked\b", r"\bhaven'?t checked\b", r"\blost (?:the|my) (?:scores?|results?)\b", r"\bi forgot\b", r"\bwhat does (?:that|this) mean\b",
     r"\bconfused\b", r"\bno sure\b", r"^\s*\?+\s*$")
 # Said of the thing asked about: it is done. Ignored when a negation comes just before it.
 DONE_CUES = _any(r"\bpass(?:ed)?\b", r"\bcleared\b", r"\bgraduated\b", r"\blisted\b", r"\baccepted\b",
                  r"\bapproved\b", r"\bgranted\b", r"\bvalid\b", r"\bcovers?\b", r"\bgot (?:my |the )?(?:diploma|degree)\b",
                  r"\bcompleted?\b", r"\bfinished\b", r"\bdone\b", r"\bmet\b",
-                 r"\b(?:was|is|went|were) (?:fine|good|great|ok|okay)\b",
-                 r"\bhas (?:an?|the) (?:ecfmg )?(?:sponsor )?note\b", r"\b(?:is|it's) (?:in|on) (?:the )?(?:world directory|wdoms)\b")
+                 r"\b(?:was|is|went|were|are|it's|'s) (?:fine|good|great|ok|okay)\b",
+                 r"\b(?:has|have|with) (?:an?|the) (?:ecfmg )?(?:sponsor )?note\b",
+                 r"\b(?:is|it's|are) (?:in|on) (?:the )?(?:world directory|wdoms|directory|list)\b", r"\bconfirmed\b")
 NEGATION_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bno|\byet to|\bwithout)\W+(?:\w+\W+){0,2}$")
 NOT_DONE_CUES = _any(
     r"\bnot yet\b", r"\bhaven'?t\b", r"\bhave not\b", r"\bhasn'?t\b", r"\bhas not\b", r"\bdidn'?t\b", r"\bdid not\b",
     r"\bisn'?t\b", r"\bis not\b", r"\bwasn'?t\b", r"\bdoesn'?t\b", r"\bdoes not\b", r"\bnot\b", r"\bnever\b",
-    r"\bfail(?:ed|ing)?\b", r"\bflunked\b", r"\bretak(?:e|ing)\b", r"\bre-?sit(?:ting)?\b", r"\bsitting\b",
+    r"\bfail(?:ed|ing)?\b", r"\bflunked\b", r"\bretak(?:e|ing)\b", r"\bre-?sit(?:ting)?\b",
+    r"(?<!same )(?<!one )(?<!single )(?<!a )(?<!first )\bsitting\b(?! (?:was|went|and|with))",
+    r"\b(?:sit|take|write|give|do|appear|try)(?:ing)? (?:it |the exam |the test )?again\b",
+    r"\bhave to (?:sit|take|retake|write|redo|repeat|give)\b", r"\b(?:missed|short|below|under) (?:by|the)\b",
     r"\bwill (?:take|sit|write|graduate|do|apply|be)\b", r"\bgoing to\b", r"\bgonna\b", r"\bplan(?:ning)? to\b",
     r"\bscheduled\b", r"\bbooked\b", r"\bpreparing\b", r"\bstudying\b", r"\bstill (?:need|a student|in)\b",
     r"\bneed to\b", r"\bpending\b", r"\bin progress\b", r"\bon ?going\b", r"\bstill (?:doing|working|waiting|completing)\b",
@@ -52,9 +57,10 @@ YES_CUES = _any(r"\byes+\b", r"\byep\b", r"\byeah?\b", r"\byup\b", r"\bya\b", r"
                 r"\bofc\b", r"\bdefinitely\b", r"\babsolutely\b", r"\bcorrect\b", r"\bindeed\b", r"\bi (?:have|did|am|do)\b",
                 r"\bit (?:is|does|has)\b", r"\bthat'?s right\b", r"\baffirmative\b", "✅", "👍")
 # A note or listing that covers other years than the user's: "the note only covers up to 2018", "starts from 2019".
-LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for|starts?)\b|\b(?:starts?|begins?) (?:from|in|with|at)\b"
+LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for|starts?)\b|\b(?:starts?|begins?) (?:from |in |with |at )?(?:19|20)\d\d\b"
                               r"|\bnot (?:covered|included|listed)\b|\bstops? (?:at|in|before)\b")
 ASKING = re.compile(r"\b(?:want(?:ed)? to know|wondering|whether|if i (?:am|can|have|meet|qualify))\b")
+WH_START = re.compile(r"^(?:how|what|when|where|which|who|why)\b")
 QUESTION_START = re.compile(r"^(?:how|what|when|where|which|who|why|can|could|do|does|is|are|am|should|will|would)\b")
 # Words that can stand beside a subject in "yes, and CK too" without saying anything of their own.
 FILLER = {"too", "also", "as", "well", "both", "the", "my", "usmle", "exam", "one", "same", "for", "in", "back", "on",
@@ -81,6 +87,7 @@ class Reading:
     answer: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)
     scores_incomplete: bool = False  # OET scores given, all passing, but not all four parts
+    asks: bool = False  # the message also asks something ("what is CS? never heard of it")
 
 
 def normalise(text: str) -> str:
@@ -103,6 +110,7 @@ def only_names_subjects(clause: str, questions: tuple[Question, ...]) -> bool:
         for word in sorted(question.mentions, key=len, reverse=True):
             rest = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", rest)
     rest = re.sub(r"\b(?:19|20)\d\d\b", " ", rest)  # "step 1 in 2018"
+    rest = re.sub(r"\b(?:in|at) [a-z]+\b", " ", rest)  # "cs in houston"
     return all(word in FILLER for word in re.findall(r"[\w']+", rest))
 
 
@@ -128,9 +136,16 @@ EVERY_PART = re.compile(
     r"|\b(?:all|each|every)\s*(?:four |4 )?(?:parts?|sections?|subtests?|of them)?\s*(?:=|:|-|are|is|were|was)?\s*"
     r"(?:above |over )?([1-5]\d\d|(?:grade )?[abc]\+?'?s)\b")
 NAMED_PART = re.compile(
-    r"\b(listening|reading|writing|speaking)\s*[:=-]?\s*(?:of |was |is |got )?([1-5]\d\d|[abc]\+?)(?![\w+])"
+    r"\b(listening|reading|writing|speaking)\s*[:=-]?\s*(?:of |was |is |got |came |came out |came out at |was only |only |at )?([1-5]\d\d|[abc]\+?)(?![\w+])"
     r"|\b([1-5]\d\d|[abc]\+?)\s*(?:in|on|for)\s*(listening|reading|writing|speaking)\b"
     r"|\b([lrws])\s*[:=-]?\s*([1-5]\d\d)\b")
+
+
+# OET counts only when all four parts pass in one sitting: "L 370 R 360 in first attempt, S 360 W 320 in the second".
+SPLIT_SITTINGS = re.compile(r"\b(?:two|2|different|separate|multiple|several) (?:sittings|attempts|tries|exams|tests)\b"
+                            r"|\b(?:first|1st)\b.*\b(?:second|2nd|next|other) (?:attempt|sitting|try|time)\b")
+OET_NAMED = re.compile(r"\boet\b")
+HESITATION = re.compile(r"\b(?:u+m+|h+m+|u+h+|e+r+m*|e+h+)\b")  # "ummm ok so" is not an answer
 
 
 def oet_scores(text: str, minimums: dict[str, int]) -> tuple[str | None, bool]:
@@ -150,7 +165,7 @@ def oet_scores(text: str, minimums: dict[str, int]) -> tuple[str | None, bool]:
         scores = _scores_in_order(text)
     if not scores:
         return None, False
-    if any(scores[part] < minimums[part] for part in scores):
+    if any(scores[part] < minimums[part] for part in scores) or SPLIT_SITTINGS.search(text):
         return NO, False
     if set(scores) == set(minimums):
         return YES, False
@@ -184,11 +199,13 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
     """
     text = normalise(text)
     question = next(q for q in questions if q.slot == asked)
+    asks = "?" in text or any(WH_START.match(clause.strip()) for clause in _clauses(text))
     if question.min_scores:
         verdict, incomplete = oet_scores(text, question.min_scores)
         if verdict or incomplete:
-            return Reading(verdict, {}, incomplete)
+            return Reading(verdict, {}, incomplete, asks)
     answer, facts = _walk(text, questions, asked)
+    facts.update(_scores_given_unasked(text, questions))
     graduation = graduation_from_year(text)
     if graduation and GRADUATED not in facts:
         if asked != GRADUATED:
@@ -196,8 +213,24 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
         elif answer is None:
             answer = graduation
     if answer is None and not facts:
-        answer = UNSURE if UNSURE_CUES.search(text) else {"affirm": YES, "deny": NO}.get(intent or "")
-    return Reading(answer, facts)
+        if UNSURE_CUES.search(text):
+            answer = UNSURE
+        elif not HESITATION.search(text):
+            answer = {"affirm": YES, "deny": NO}.get(intent or "")
+    return Reading(answer, facts, asks=asks)
+
+
+def _scores_given_unasked(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
+    """OET scores in a message about something else ("OET results just came: L380 R360 S340 W310"):
+    read only when the message names OET or at least three of its parts, so a lone "360" says nothing."""
+    for question in questions:
+        if question.min_scores:
+            if OET_NAMED.search(text) or len(set(re.findall(r"\b(listening|reading|writing|speaking)\b", text))) >= 3 \
+                    or len(NAMED_PART.findall(text)) >= 3:
+                verdict, _ = oet_scores(text, question.min_scores)
+                if verdict:
+                    return {question.slot: verdict}
+    return {}
 
 
 def read_facts(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
@@ -205,6 +238,7 @@ def read_facts(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
     eligible?") or a correction after the check ("actually I did pass CK"). slot -> answer."""
     text = normalise(text)
     _, facts = _walk(text, questions, None)
+    facts.update(_scores_given_unasked(text, questions))
     graduation = graduation_from_year(text)
     if graduation and GRADUATED not in facts:
         facts[GRADUATED] = graduation
@@ -217,35 +251,54 @@ def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tupl
     facts: dict[str, str] = {}
     previous: str | None = None
     carried: list[str] = []  # subjects of the clause before, for "my note starts from 2018, so my year is not covered"
+    pending: list[str] = []  # subjects named alone, waiting for the next clause's verdict: "step 1 and CK both passed"
     leading = False
-    for index, raw in enumerate(filter(None, CLAUSE_BREAK.split(text))):
+    for index, raw in enumerate(_clauses(text)):
         clause = INTERJECTION.sub("", raw).strip()
-        if not clause or "?" in clause or QUESTION_START.match(clause) or ASKING.search(clause):
-            carried = []
+        if not clause or _is_question(clause):
+            carried, pending = [], []
             continue
         bare = bool(BARE_VERDICT.match(clause))
         subjects = mentioned_slots(clause, questions)
         said = polarity(clause)
-        if said is None and subjects and only_names_subjects(clause, questions):
+        names_only = bool(subjects) and only_names_subjects(clause, questions)
+        if said is None and names_only:
             said = previous
-        if not subjects and not bare and carried:
+        # A verdict after the first clause is said of the subject before it: "the ceremony is in May so not yet".
+        if not subjects and (not bare or index > 0) and carried:
             subjects, said = carried, polarity(clause, plain_yes=False)
         if said is None:
+            if names_only:
+                pending = [*pending, *subjects]
             carried = subjects or carried
             continue
         previous = said
-        if asked is not None and (not subjects or asked in subjects):
+        earlier, pending = [slot for slot in pending if slot not in subjects], []
+        for slot in earlier:
+            if slot != asked:
+                facts[slot] = said
+        if asked is not None and (not subjects or asked in subjects or asked in earlier):
             # After a bare "no", only a short retort changes it ("no, I passed"); details do not ("no, the note
             # only covers up to 2019 and I finished in 2021").
             if not leading and answer != UNSURE or len(clause.split()) <= 3:
                 answer = said
             leading = leading or (index == 0 and bare)
+            if asked not in subjects:
+                facts.update({slot: said for slot in subjects})
             carried = []
             continue  # a clause about the question asked ("the note doesn't cover my graduation year") corrects nothing
         for slot in subjects:
             facts[slot] = said
         carried = subjects
     return answer, facts
+
+
+def _clauses(text: str) -> list[str]:
+    return [clause for clause in CLAUSE_BREAK.split(text) if clause]
+
+
+def _is_question(clause: str) -> bool:
+    return "?" in clause or bool(QUESTION_START.match(clause.strip())) or bool(ASKING.search(clause))
 
 
 def graduation_from_year(text: str) -> str | None:

@@ -69,7 +69,8 @@ def test_answer_to_the_question_asked(questions, asked: str, text: str, expected
 
 @pytest.mark.parametrize("text", ["hello", "what?", "banana", "how much is the fee?", "lol", "my cousin took it"])
 def test_unclear_messages_are_not_taken_as_an_answer(questions, text: str) -> None:
-    assert read_answer(text, "step1_passed", questions) == Reading()
+    reading = read_answer(text, "step1_passed", questions)
+    assert (reading.answer, reading.corrections) == (None, {})
 
 
 def test_partial_oet_scores_ask_for_all_four(questions) -> None:
@@ -95,7 +96,71 @@ def test_a_clause_about_the_question_asked_corrects_nothing_else(questions) -> N
 
 
 def test_a_question_about_another_subject_is_not_a_correction(questions) -> None:
-    assert read_answer("yes, how much does step 2 ck cost?", "step1_passed", questions) == Reading("yes")
+    assert read_answer("yes, how much does step 2 ck cost?", "step1_passed", questions) == Reading("yes", asks=True)
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("what is CS? never heard about it", True),
+    ("where do i check the sponsor note", True),
+    ("never took it", False),
+    ("is listed, yes", False),
+])
+def test_a_message_that_asks_something_says_so(questions, text: str, asks: bool) -> None:
+    assert read_answer(text, "step2cs_passed", questions).asks is asks
+
+
+def test_a_verdict_after_a_clause_about_the_subject_answers_it(questions) -> None:
+    assert read_answer("graduation ceremony is in may so not yet, no diploma", "graduated", questions).answer == "no"
+    assert read_facts("the graduation ceremony is in may, so not yet", questions) == {"graduated": "no"}
+
+
+def test_subjects_named_together_share_the_verdict_that_follows(questions) -> None:
+    assert read_facts("2020 grad, step 1 and step 2 ck both passed", questions) == \
+        {"graduated": "yes", "step1_passed": "yes", "step2ck_passed": "yes"}
+    assert read_answer("step 1 and step 2 ck both passed", "step1_passed", questions) == \
+        Reading("yes", {"step2ck_passed": "yes"})
+
+
+def test_a_place_beside_a_subject_does_not_hide_it(questions) -> None:
+    assert read_facts("passed step 1 in 2017, ck 2018 and cs in houston 2019", questions) == \
+        {"step1_passed": "yes", "step2ck_passed": "yes", "step2cs_passed": "yes"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Am I eligible now? OET results just came: L380 R360 S340 W310", {"oet_passed": "no"}),
+    ("my oet: listening 400 reading 390 writing 350 speaking 360", {"oet_passed": "yes"}),
+    ("i got 360 in step 1 practice tests", {}),
+])
+def test_oet_scores_given_unasked(questions, text: str, expected: dict[str, str]) -> None:
+    assert read_facts(text, questions) == expected
+    assert read_answer(text, "school_listed", questions).corrections == expected
+
+
+@pytest.mark.parametrize("text", [
+    "L 370 R 360 in first attempt, S 360 W 320 in the second attempt",
+    "all above 350 but over two sittings",
+])
+def test_oet_scores_from_different_sittings_do_not_count(questions, text: str) -> None:
+    assert read_answer(text, "oet_passed", questions).answer == "no"
+
+
+def test_a_hesitation_is_not_taken_as_yes_or_no(questions) -> None:
+    assert read_answer("ummm ok so", "oet_passed", questions, intent="affirm").answer is None
+    assert read_answer("ok so", "oet_passed", questions, intent="affirm").answer == "yes"
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    ("i don't remember my scores", "oet_passed", "unsure"),
+    ("never checked the directory", "school_listed", "unsure"),
+    ("passed both in the same sitting", "oet_passed", "yes"),
+    ("I have to sit it again", "step2ck_passed", "no"),
+    ("missed by 4 points", "step1_passed", "no"),
+    ("our school is in the directory with the sponsor note, the deans office confirmed it", "school_listed", "yes"),
+    ("the note starts 2018 and I graduated 2016", "school_listed", "no"),
+    ("speaking came out at 340", "oet_passed", "no"),
+])
+def test_more_answers_in_users_words(questions, text: str, asked: str, expected: str) -> None:
+    assert read_answer(text, asked, questions).answer == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

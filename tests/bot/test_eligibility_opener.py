@@ -22,6 +22,8 @@ PATTERNS = OpenerPatterns.load()
     "me eligible for ecfmg cert??",
     "Am I eligible for ECFMG certification? I took CS back in 2019",
     "my university isn't in the World Directory, am I still eligible?",
+    "not sure if I meet the ECFMG requirements yet",
+    "can I apply for residency yet?",
 ])
 def test_openers_about_own_standing(text: str) -> None:
     assert PATTERNS.asks_own_eligibility(text)
@@ -35,6 +37,8 @@ def test_openers_about_own_standing(text: str) -> None:
     "what is ECFMG certification?",
     "how much is the step 1 fee",
     "what else do I need for the J1 visa application",
+    "how do I apply for residency?",
+    "can I apply for the match with a J-1 visa?",
 ])
 def test_other_questions_about_eligibility(text: str) -> None:
     assert not PATTERNS.asks_own_eligibility(text)
