@@ -42,6 +42,9 @@ STOP_PHRASES = re.compile(
 # ... and words that do so only at its start or end: "stop", "later pls", "ugh later, my shift is starting".
 STOP_AT_EDGE = re.compile(r"^(?:ok |okay |pls |please |ugh |hmm |no |maybe )?(?:stop|later|enough|quit|exit)\b"
                           r"|\b(?:stop|later|quit)$")
+# A check asked for again mid-check continues, keeping the answers, unless the user asks to start over.
+RESTART_PHRASES = re.compile(r"\b(?:restart|re-?start|start (?:over|again|afresh|from scratch|a new)|redo|re-do|from scratch|"
+                             r"begin again|new check|again from the (?:start|beginning))\b")
 MAX_STOP_WORDS = 14  # a long message that merely contains "stop" ("will the attempt limit stop me ...") is not one
 # Actions that may run between the user's message and the form's validation in the same turn.
 SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
@@ -115,6 +118,8 @@ class ValidateEligibilityForm(FormValidationAction):
             if wants_to_stop(text):
                 return [SlotSet(STATUS_SLOT, "cancelled"), SlotSet(REQUESTED_SLOT, None)]
             reading = read_answer(text, asked, rules.questions, intent)
+            if reading.asks and intent == "faq" and not reading.corrections:
+                return []  # "what is CS? never heard of it": the question is answered, then this one asked again
             if reading.answer is None and not reading.corrections:
                 if intent in DIGRESSION_INTENTS and not reading.scores_incomplete:
                     return []  # the form rejects; a rule answers, then the form asks again
@@ -194,17 +199,25 @@ class ActionReportEligibility(Action):
 
 class ActionStartEligibility(Action):
     """Clears earlier answers, then keeps what the opening message already says
-    ("2022 grad, passed Step 1 and CK, am I eligible?") and tells the user what it took from it."""
+    ("2022 grad, passed Step 1 and CK, am I eligible?") and tells the user what it took from it.
+    Asked again during a check, it keeps the answers unless the user asks to start over."""
 
     def name(self) -> str:
         return "action_start_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        events = [SlotSet(slot, None) for slot in (*SLOTS, STATUS_SLOT, MISSING_SLOT, REQUESTED_SLOT)]
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot(REQUESTED_SLOT) and not RESTART_PHRASES.search(text.lower()):
+            # "am I eligible now?" halfway through: the answers so far stay and the check goes on.
+            dispatcher.utter_message(response="utter_eligibility_continues")
+            events = []
+        else:
+            dispatcher.utter_message(response="utter_eligibility_intro")
+            events = [SlotSet(slot, None) for slot in (*SLOTS, STATUS_SLOT, MISSING_SLOT, REQUESTED_SLOT)]
         rules = rules_or_apology(dispatcher, tracker)
         if rules is None:
             return events
-        facts = read_facts(tracker.latest_message.get("text") or "", rules.questions)
+        facts = read_facts(text, rules.questions)
         if facts:
             noted = "; ".join(f"{rules.question(slot).label}: {spoken(value)}" for slot, value in facts.items())
             dispatcher.utter_message(response="utter_eligibility_noted_from_opener", noted=noted)

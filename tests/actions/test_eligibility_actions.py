@@ -144,8 +144,28 @@ async def test_start_keeps_the_facts_of_the_opener_and_says_so(loaded_store) -> 
     tracker = result_tracker({}, "am i eligible? graduated 2021, passed step 1 but failed ck")
     events = await ActionStartEligibility().run(dispatcher, tracker, {})
     assert events[-3:] == [SlotSet("graduated", "yes"), SlotSet("step1_passed", "yes"), SlotSet("step2ck_passed", "no")]
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_eligibility_noted_from_opener"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_intro", "utter_eligibility_noted_from_opener"]
+
+
+async def test_asking_for_the_check_again_mid_check_keeps_the_answers(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "step1_passed", "school_listed": "yes", "graduated": "yes"}
+    events = await ActionStartEligibility().run(dispatcher, result_tracker(slots, "so am I eligible now?"), {})
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_continues"]
+
+
+async def test_asking_to_start_over_mid_check_clears_the_answers(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "step1_passed", "school_listed": "yes", "graduated": "yes"}
+    events = await ActionStartEligibility().run(dispatcher, result_tracker(slots, "i want to restart the check"), {})
+    assert SlotSet("school_listed", None) in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_intro"]
+
+
+async def test_a_question_with_a_tentative_answer_is_answered_first_then_asked_again(loaded_store) -> None:
+    tracker = form_tracker("what is CS? never heard about it", {"requested_slot": "step2cs_passed"}, intent="faq")
+    assert await ValidateEligibilityForm().run(CollectingDispatcher(), tracker, {}) == []
 
 
 async def test_correction_after_the_result_updates_it(loaded_store) -> None:
