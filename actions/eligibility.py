@@ -32,6 +32,8 @@ STATUS_SLOT = "eligibility_status"
 MISSING_SLOT = "eligibility_missing"
 # Messages that are not an answer and that a rule handles while the form waits (then it asks again).
 DIGRESSION_INTENTS = {"faq", "out_of_scope", "bot_challenge", "ask_capabilities", "check_eligibility"}
+# A message that asks one of these is a question first, whatever answer it seems to carry.
+QUESTION_INTENTS = {"faq", "nlu_fallback"}
 # Phrases that end the check wherever they stand in a short message ...
 STOP_PHRASES = re.compile(
     r"\b(?:cancel|never ?mind|nvm|quit (?:it|this|the check)|abort|forget (?:it|about it|this)|end (?:the check|this)|leave it|"
@@ -118,7 +120,7 @@ class ValidateEligibilityForm(FormValidationAction):
             if wants_to_stop(text):
                 return [SlotSet(STATUS_SLOT, "cancelled"), SlotSet(REQUESTED_SLOT, None)]
             reading = read_answer(text, asked, rules.questions, intent)
-            if reading.asks and intent == "faq" and not reading.corrections:
+            if reading.asks and intent in QUESTION_INTENTS and not reading.corrections:
                 return []  # "what is CS? never heard of it": the question is answered, then this one asked again
             if reading.answer is None and not reading.corrections:
                 if intent in DIGRESSION_INTENTS and not reading.scores_incomplete:

@@ -32,7 +32,7 @@ UNSURE_CUES = _any(
     r"\bconfused\b", r"\bno sure\b", r"^\s*\?+\s*$")
 # Said of the thing asked about: it is done. Ignored when a negation comes just before it.
 DONE_CUES = _any(r"\bpass(?:ed)?\b", r"\bcleared\b", r"\bgraduated\b", r"\blisted\b", r"\baccepted\b",
-                 r"\bapproved\b", r"\bgranted\b", r"\bvalid\b", r"\bcovers?\b", r"\bgot (?:my |the )?(?:diploma|degree)\b",
+                 r"\bapproved\b", r"\bgranted\b", r"\b(?:issued|awarded|received)\b", r"\bvalid\b", r"\bcovers?\b", r"\bgot (?:my |the )?(?:diploma|degree)\b",
                  r"\bcompleted?\b", r"\bfinished\b", r"\bdone\b", r"\bmet\b",
                  r"\b(?:was|is|went|were|are|it's|'s) (?:fine|good|great|ok|okay)\b",
                  r"\b(?:has|have|with) (?:an?|the) (?:ecfmg )?(?:sponsor )?note\b",
@@ -266,7 +266,7 @@ def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tupl
             said = previous
         # A verdict after the first clause is said of the subject before it: "the ceremony is in May so not yet".
         if not subjects and (not bare or index > 0) and carried:
-            subjects, said = carried, polarity(clause, plain_yes=False)
+            subjects, said = carried, polarity(clause, plain_yes=asked in carried)
         if said is None:
             if names_only:
                 pending = [*pending, *subjects]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -163,8 +164,9 @@ async def test_asking_to_start_over_mid_check_clears_the_answers(loaded_store) -
     assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_intro"]
 
 
-async def test_a_question_with_a_tentative_answer_is_answered_first_then_asked_again(loaded_store) -> None:
-    tracker = form_tracker("what is CS? never heard about it", {"requested_slot": "step2cs_passed"}, intent="faq")
+@pytest.mark.parametrize("intent", ["faq", "nlu_fallback"])
+async def test_a_question_with_a_tentative_answer_is_answered_first_then_asked_again(loaded_store, intent: str) -> None:
+    tracker = form_tracker("what is CS? never heard about it", {"requested_slot": "step2cs_passed"}, intent=intent)
     assert await ValidateEligibilityForm().run(CollectingDispatcher(), tracker, {}) == []
 
 

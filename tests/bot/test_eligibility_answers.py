@@ -158,6 +158,7 @@ def test_a_hesitation_is_not_taken_as_yes_or_no(questions) -> None:
     ("our school is in the directory with the sponsor note, the deans office confirmed it", "school_listed", "yes"),
     ("the note starts 2018 and I graduated 2016", "school_listed", "no"),
     ("speaking came out at 340", "oet_passed", "no"),
+    ("anyway diploma is issued already, yes", "graduated", "yes"),
 ])
 def test_more_answers_in_users_words(questions, text: str, asked: str, expected: str) -> None:
     assert read_answer(text, asked, questions).answer == expected
