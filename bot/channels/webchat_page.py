@@ -1,4 +1,5 @@
-"""The widget's files, served by the bot: /chat (the chat), /chat/example (a host page), scripts and styles."""
+"""The widget's files, served by the bot: /chat (the chat), /chat/example (a host page with the chat bubble;
+?mode=container shows the chat in a container), scripts and styles."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,8 @@ STATIC_DIR = Path(__file__).with_name("static")
 # From the npm registry at set-up (package-lock.json, `make web-assets`), never from a CDN.
 VENDOR_FILES = {"socket.io.min.js": PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"}
 PAGES = {"": "chat.html", "example": "example.html"}
+# /chat/example shows the default embed, the chat bubble; ?mode=container the other one. Other modes: the default.
+PAGE_MODES = {("example", "container"): "example-container.html"}
 # The pages load no inline script and nothing from elsewhere, so injected markup could not run even if
 # a rendering bug let it in (the widget builds messages with textContent; this is a second fence).
 PAGE_HEADERS = {
@@ -37,16 +40,17 @@ def check_assets() -> None:
 
 
 def add_page_routes(bp: Blueprint) -> None:
-    for path, filename in PAGES.items():
-        bp.add_route(_page_handler(STATIC_DIR / filename), f"/{path}", methods=["GET"], name=f"page_{path or 'chat'}")
+    for path in PAGES:
+        bp.add_route(_page_handler(path), f"/{path}", methods=["GET"], name=f"page_{path or 'chat'}")
     bp.add_route(_static, "/static/<name>", methods=["GET"])
     bp.add_route(_vendor, "/vendor/<name>", methods=["GET"])
     bp.add_route(_health, "/health", methods=["GET"])
 
 
-def _page_handler(page: Path) -> Callable[[Request], Awaitable[HTTPResponse]]:
-    async def page_handler(_: Request) -> HTTPResponse:
-        return await response.file(page, headers=PAGE_HEADERS, mime_type="text/html; charset=utf-8")
+def _page_handler(path: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    async def page_handler(request: Request) -> HTTPResponse:
+        filename = PAGE_MODES.get((path, request.args.get("mode")), PAGES[path])
+        return await response.file(STATIC_DIR / filename, headers=PAGE_HEADERS, mime_type="text/html; charset=utf-8")
     return page_handler
 
 

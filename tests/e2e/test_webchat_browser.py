@@ -1,106 +1,35 @@
-"""The website widget in Debian's headless chromium, against the running bot, used the way a visitor uses it."""
+"""The website widget in a container (/chat and the example host page) in Debian's headless chromium, against
+the running bot, used the way a visitor uses it. The chat bubble is tested in test_widget_launcher.py."""
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
-from bot.paths import PROJECT_ROOT
-from bot.serve import RunningBot, fetch_tracker
+from bot.serve import RunningBot
+from tests.e2e.widget_browser import (DESKTOP, FEE_QUESTION, PHONE, REPLY_TIMEOUT_MS, STEPS_QUESTION, WIDGET, Visitor,
+                                      launch_chromium)
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking switches chromium keeps dialling Google on this closed network.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 SNAPSHOTS = Path(__file__).with_name("snapshots")
-REPLY_TIMEOUT_MS = 60_000
-FEE_QUESTION = "how much is the ecfmg application fee"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing, so the widget cannot be tested in a browser. "
-                    "Run `make chromium` (Debian's chromium package), then run the tests again.")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
 
-class Visitor:
-    """One browser tab on the widget, recording dialogs and console errors."""
-
-    def __init__(self, page: Page, bot: RunningBot) -> None:
-        self.page = page
-        self.bot = bot
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda err: self.errors.append(str(err)))
-
-    def open(self, path: str = "/chat") -> None:
-        self.page.goto(f"{self.bot.url}{path}")
-        self.page.wait_for_function("() => window.localStorage.getItem('ecfmg-guide.chat') !== null",
-                                    timeout=REPLY_TIMEOUT_MS)  # session confirmed
-
-    def answer_bubble(self) -> Any:
-        """The latest FAQ answer (the 👍/👎 prompt comes after it)."""
-        return self.page.locator(".eg-message--bot").filter(has_text="Source:").last
-
-    def bot_messages(self) -> list[str]:
-        return self.page.locator(".eg-message--bot .eg-bubble").all_inner_texts()
-
-    def user_messages(self) -> list[str]:
-        return self.page.locator(".eg-message--user .eg-bubble").all_inner_texts()
-
-    def ask(self, text: str) -> str:
-        """Types a question, presses Enter and returns the text of the bot's reply."""
-        self.page.get_by_label("Your question").fill(text)
-        return self.wait_for_reply(lambda: self.page.get_by_label("Your question").press("Enter"))
-
-    def wait_for_reply(self, action: Any) -> str:
-        before = len(self.bot_messages())
-        self.page.evaluate("""() => {
-            window.__typingSeen = false;
-            const typing = document.querySelector('.eg-typing');
-            new MutationObserver(() => { if (!typing.hidden) window.__typingSeen = true; })
-                .observe(typing, {attributes: true});
-        }""")
-        action()
-        self.page.wait_for_function(
-            "n => document.querySelectorAll('.eg-message--bot').length > n"
-            " && document.querySelector('.eg-typing').hidden", arg=before, timeout=REPLY_TIMEOUT_MS)
-        assert self.page.evaluate("window.__typingSeen"), "no typing indicator while waiting for the bot"
-        return "\n".join(self.bot_messages()[before:])
-
-    def stored(self) -> dict[str, Any]:
-        return json.loads(self.page.evaluate("window.localStorage.getItem('ecfmg-guide.chat')"))
-
-    def tracker(self) -> dict[str, Any]:
-        return fetch_tracker(self.bot.url, self.stored()["sessionId"])
-
-    def screenshot(self, name: str, full_page: bool = False) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
-
-    def page_width(self) -> int:
-        """How wide the page's content is; a phone browser zooms out to fit a wider page, so compare to 375."""
-        return self.page.evaluate("document.documentElement.scrollWidth")
-
-
 @pytest.fixture
 def visitor(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context = browser.new_context(viewport=DESKTOP)
     tab = Visitor(context.new_page(), running_bot)
     yield tab
     context.close()
@@ -109,8 +38,7 @@ def visitor(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
 
 @pytest.fixture
 def phone(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(**PHONE)
     tab = Visitor(context.new_page(), running_bot)
     yield tab
     context.close()
@@ -164,16 +92,16 @@ def test_the_conversation_continues_after_a_reload(visitor: Visitor) -> None:
 
 def test_two_tabs_share_one_conversation_and_store_each_message_once(browser: Browser,
                                                                    running_bot: RunningBot) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context = browser.new_context(viewport=DESKTOP)
     first, second = Visitor(context.new_page(), running_bot), Visitor(context.new_page(), running_bot)
     first.open()
     second.open()
     first.ask("what is ecfmg certification")
     # Each answer is two bot messages: the answer, then its 👍/👎 prompt.
-    second.page.wait_for_function("() => document.querySelectorAll('.eg-message--bot').length === 2",
+    second.page.wait_for_function(f"() => {WIDGET}.querySelectorAll('.eg-message--bot').length === 2",
                                   timeout=REPLY_TIMEOUT_MS)
     second.ask(FEE_QUESTION)
-    first.page.wait_for_function("() => document.querySelectorAll('.eg-message--bot').length === 4",
+    first.page.wait_for_function(f"() => {WIDGET}.querySelectorAll('.eg-message--bot').length === 4",
                                  timeout=REPLY_TIMEOUT_MS)
     for tab in (first, second):
         tab.page.reload()
@@ -193,7 +121,7 @@ def test_html_and_script_typed_by_a_user_stay_inert_text(visitor: Visitor) -> No
         assert reply.strip()
     assert visitor.user_messages() == typed
     assert visitor.page.evaluate("document.querySelectorAll('img').length") == 0
-    assert visitor.page.evaluate("document.querySelectorAll('.eg-widget script').length") == 0
+    assert visitor.widget_eval("return w.querySelectorAll('img, script').length") == 0
     assert visitor.page.evaluate("window.pwned") is None
     assert visitor.dialogs == []
     visitor.screenshot("html-inert")
@@ -201,7 +129,7 @@ def test_html_and_script_typed_by_a_user_stay_inert_text(visitor: Visitor) -> No
 
 def test_the_chat_fits_a_375_px_phone_without_horizontal_scrolling(phone: Visitor) -> None:
     phone.open()
-    answer = phone.ask("what are the steps to get ecfmg certified, in order")
+    answer = phone.ask(STEPS_QUESTION)
     assert "Source: " in answer
     assert phone.answer_bubble().locator("ol.eg-list li").count() >= 3  # list kept
     phone.ask("x" * 400)  # one unbroken word must wrap, not widen the page
@@ -210,7 +138,7 @@ def test_the_chat_fits_a_375_px_phone_without_horizontal_scrolling(phone: Visito
         box = phone.page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, selector
     phone.screenshot("phone-375")
-    phone.open("/chat/example")
+    phone.open("/chat/example?mode=container")
     assert phone.page_width() == 375
     phone.screenshot("phone-375-example-page", full_page=True)
 
@@ -220,40 +148,28 @@ def test_keyboard_alone_reaches_the_input_sends_and_clicks_a_button(visitor: Vis
     page = visitor.page
     for _ in range(10):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('eg-input')"):
+        if (visitor.focused() or {}).get("cls") == "eg-input":
             break
     else:
         pytest.fail("Tab never reached the message input")
-    assert page.evaluate("document.activeElement.labels[0].textContent") == "Your question"
+    assert visitor.widget_eval("return w.activeElement.labels[0].textContent") == "Your question"
     page.keyboard.type("what is ecfmg certification")
     answer = visitor.wait_for_reply(lambda: page.keyboard.press("Enter"))
     assert "Source: " in answer
-    for _ in range(30):  # back from the input to the answer's last button
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate("document.activeElement.classList.contains('eg-button')"):
-            break
-    else:
-        pytest.fail("Shift+Tab never reached a suggested-question button")
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # visible focus
-    title = page.evaluate("document.activeElement.textContent")
+    focus = visitor.press_until("Shift+Tab", lambda f: f["cls"] == "eg-button")  # back to the answer's last button
+    assert focus["outline"] != "none"  # visible focus
     visitor.screenshot("keyboard-focus")
     visitor.wait_for_reply(lambda: page.keyboard.press("Enter"))
-    assert visitor.user_messages()[-1] == title
+    assert visitor.user_messages()[-1] == focus["text"]
+    assert visitor.focused() == {**focus, "inLastBotMessage": False}  # the clicked button keeps focus
     log = page.locator(".eg-log")
-    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    assert log.get_attribute("aria-label") == "Conversation" and log.get_attribute("tabindex") == "0"
 
 
 def test_the_eligibility_check_can_be_completed_with_its_buttons(visitor: Visitor) -> None:
     visitor.open()
-    reply = visitor.ask("check my eligibility")
-    for _ in range(8):  # seven questions at most
-        if "appear to meet all the requirements" in reply:
-            break
-        question = visitor.page.locator(".eg-message--bot").last
-        assert [b.strip() for b in question.locator(".eg-button").all_inner_texts()] == ["Yes", "No", "Not sure"]
-        reply = visitor.wait_for_reply(question.get_by_role("button", name="Yes", exact=True).click)
-    else:
-        pytest.fail(f"no eligibility result after eight answers; last reply: {reply}")
+    reply = visitor.check_eligibility_with(
+        lambda question: visitor.wait_for_reply(question.get_by_role("button", name="Yes", exact=True).click))
     assert "not an official ECFMG determination" in reply
     assert visitor.user_messages()[1:] == ["Yes"] * (len(visitor.user_messages()) - 1)
     slots = visitor.tracker()["slots"]
@@ -262,8 +178,9 @@ def test_the_eligibility_check_can_be_completed_with_its_buttons(visitor: Visito
 
 
 def test_the_example_host_page_embeds_a_working_widget(visitor: Visitor) -> None:
-    visitor.open("/chat/example")
-    assert visitor.page.locator("aside .eg-widget").count() == 1
+    visitor.open("/chat/example?mode=container")
+    assert visitor.page.locator("aside ecfmg-guide .eg-widget").count() == 1
+    assert visitor.page.locator(".eg-launcher").count() == 0
     assert "US$160" in visitor.ask(FEE_QUESTION)
     visitor.screenshot("example-host-page", full_page=True)
 
