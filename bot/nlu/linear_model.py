@@ -28,10 +28,13 @@ class LinearTextModel:
         return [str(label) for label in self.classifier.classes_]
 
     @classmethod
-    def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 20.0,
+    def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 20.0, word_min_df: int = 2,
             progress: Progress = lambda _: None) -> "LinearTextModel":
+        """word_min_df: how many examples a word n-gram needs to be a feature. Most word pairs occur once;
+        each feature costs a weight per label, and L-BFGS time grows with the weights."""
         progress(f"vectorising {len(texts)} examples (word 1-2 and character 2-5 n-grams)")
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w[\w'+-]*\b")
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=word_min_df,
+                                token_pattern=r"(?u)\b\w[\w'+-]*\b")
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
         features = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
         progress(f"fitting logistic regression: {features.shape[1]} features, {len(set(labels))} labels")
@@ -43,9 +46,3 @@ class LinearTextModel:
         """One row per text, one column per label (in `labels` order); rows sum to 1."""
         features = hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
         return self.classifier.predict_proba(features)
-
-    def known_words(self, text: str) -> int:
-        """How many of the text's words the model saw in training: zero means it knows nothing of it."""
-        analyse = self.words.build_analyzer()
-        vocabulary = self.words.vocabulary_
-        return sum(1 for token in analyse(text) if " " not in token and token in vocabulary)
