@@ -38,7 +38,7 @@ QUESTION_INTENTS = {"faq", "nlu_fallback"}
 STOP_PHRASES = re.compile(
     r"\b(?:cancel|never ?mind|nvm|quit (?:it|this|the check)|abort|forget (?:it|about it|this)|end (?:the check|this)|leave it|"
     r"stop (?:it|this|that|here|now|the check|for now|please|asking)|let'?s stop|i (?:want|wanna|would like) to stop|"
-    r"(?:do|finish|continue|check) (?:it|this|that) later|another (?:time|day)|some other time|not now|"
+    r"(?:do|finish|continue|check) (?:it|this|that) later|(?:continue|finish|resume|carry on|come back to (?:it|this)) later|another (?:time|day)|some other time|not now|"
     r"skip (?:this|the check)|i'?m done|no more questions|(?:don'?t|do not) want to (?:do|continue)|not interested|"
     r"too much for today)\b")
 # ... and words that do so only at its start or end: "stop", "later pls", "ugh later, my shift is starting".
@@ -123,7 +123,7 @@ class ValidateEligibilityForm(FormValidationAction):
             if reading.asks and intent in QUESTION_INTENTS and not reading.corrections:
                 return []  # "what is CS? never heard of it": the question is answered, then this one asked again
             if reading.answer is None and not reading.corrections:
-                if intent in DIGRESSION_INTENTS and not reading.scores_incomplete:
+                if intent in DIGRESSION_INTENTS and not (reading.scores_incomplete or reading.score_only):
                     return []  # the form rejects; a rule answers, then the form asks again
                 if unanswered_messages_before(tracker) >= 1:  # never the same question a third time
                     dispatcher.utter_message(response="utter_eligibility_taken_as_unsure", label=rules.question(asked).label,
@@ -132,6 +132,7 @@ class ValidateEligibilityForm(FormValidationAction):
                     events.append(SlotSet(asked, UNSURE))
                 else:
                     hint = ("utter_eligibility_all_oet_parts" if reading.scores_incomplete
+                            else "utter_eligibility_score_needs_result" if reading.score_only
                             else "utter_eligibility_not_understood")
                     dispatcher.utter_message(response=hint)
                     events.append(SlotSet(asked, None))

@@ -60,12 +60,17 @@ YES_CUES = _any(r"\byes+\b", r"\byep\b", r"\byeah?\b", r"\byup\b", r"\bya\b", r"
 LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for|starts?)\b|\b(?:starts?|begins?) (?:from |in |with |at )?(?:19|20)\d\d\b"
                               r"|\bnot (?:covered|included|listed)\b|\bstops? (?:at|in|before)\b")
 ASKING = re.compile(r"\b(?:want(?:ed)? to know|wondering|whether|if i (?:am|can|have|meet|qualify))\b")
+ABOUT_AN_ANSWER = re.compile(r"\b(?:by mistake|mistakenly|by accident|accidentally|wrongly|my (?:mistake|bad)|typo|"
+                             r"(?:i )?(?:said|answered|wrote|typed|pressed|clicked) (?:yes|no|the wrong))\b")
+# A USMLE score alone ("CK 262", "got 248"): the bot has no passing score to judge it by, so it asks.
+STEP_SCORE = re.compile(r"(?<![\d.])(?:[12]\d\d|300)(?![\d.])")
 WH_START = re.compile(r"^(?:how|what|when|where|which|who|why)\b")
 QUESTION_START = re.compile(r"^(?:how|what|when|where|which|who|why|can|could|do|does|is|are|am|should|will|would)\b")
 # Words that can stand beside a subject in "yes, and CK too" without saying anything of their own.
 FILLER = {"too", "also", "as", "well", "both", "the", "my", "usmle", "exam", "one", "same", "for", "in", "back", "on",
           "at", "with", "and", "first", "second", "attempt", "try", "last", "year", "month", "ago", "already"}
 GRADUATED = "graduated"  # slot ids are fixed (knowledge/eligibility.yml)
+USMLE_STEPS = {"step1_passed", "step2ck_passed"}
 # Sounds said before the answer: "oh no, I just opened wdoms again" is not a "no".
 INTERJECTION = re.compile(r"^(?:(?:oh no|oh|ah|uh+|hmm+|ugh|oops|wait|hold on|well|okay|ok|hey)\b[\s!]*)+")
 BARE_VERDICT = re.compile(
@@ -87,6 +92,7 @@ class Reading:
     answer: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)
     scores_incomplete: bool = False  # OET scores given, all passing, but not all four parts
+    score_only: bool = False  # a USMLE score without pass or fail, to the Step question asked
     asks: bool = False  # the message also asks something ("what is CS? never heard of it")
 
 
@@ -109,7 +115,7 @@ def only_names_subjects(clause: str, questions: tuple[Question, ...]) -> bool:
     for question in questions:
         for word in sorted(question.mentions, key=len, reverse=True):
             rest = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", rest)
-    rest = re.sub(r"\b(?:19|20)\d\d\b", " ", rest)  # "step 1 in 2018"
+    rest = re.sub(r"\b(?:19|20)\d\d(?:\s*[-/]\s*\d{2,4})?\b", " ", rest)  # "step 1 in 2018", "ck in 2013-14"
     rest = re.sub(r"\b(?:in|at) [a-z]+\b", " ", rest)  # "cs in houston"
     return all(word in FILLER for word in re.findall(r"[\w']+", rest))
 
@@ -215,6 +221,8 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
     if answer is None and not facts:
         if UNSURE_CUES.search(text):
             answer = UNSURE
+        elif asked in USMLE_STEPS and STEP_SCORE.search(text) and not asks:
+            return Reading(score_only=True)
         elif not HESITATION.search(text):
             answer = {"affirm": YES, "deny": NO}.get(intent or "")
     return Reading(answer, facts, asks=asks)
@@ -298,7 +306,9 @@ def _clauses(text: str) -> list[str]:
 
 
 def _is_question(clause: str) -> bool:
-    return "?" in clause or bool(QUESTION_START.match(clause.strip())) or bool(ASKING.search(clause))
+    """Also true for a remark about an earlier answer ("I answered no by mistake"): it says nothing new."""
+    return "?" in clause or bool(QUESTION_START.match(clause.strip())) or bool(ASKING.search(clause)) \
+        or bool(ABOUT_AN_ANSWER.search(clause))
 
 
 def graduation_from_year(text: str) -> str | None:

@@ -23,6 +23,7 @@ CANDIDATES = (
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 MIN_UNKNOWN_WORDS = 2
 MIN_CONFIDENCE = 0.6
 MAX_KNOWN_SHARE = 0.4
@@ -42,11 +43,12 @@ def detector() -> LanguageDetector:
 def identify(text: str, known_words: frozenset[str]) -> Verdict:
     """English unless most words are unknown to the bot and lingua is sure they are another language.
 
-    A message with no letters at all (emoji, "???") has no language: it is not called English.
+    A message with no letters at all (emoji, "???") has no language: it is not called English. Digits are
+    the exception: "245" or "2019" answers a question about a score or a year.
     """
     words = WORD.findall(text.lower())
     if not words:
-        return Verdict(False, None)
+        return Verdict(DIGIT.search(text) is not None, None)
     foreign_script = [w for w in words if not LATIN.search(w)]
     if len(foreign_script) * 2 >= len(words):  # mostly Arabic, Cyrillic, Devanagari ... script
         return Verdict(False, _best(" ".join(foreign_script)).language.name.lower())

@@ -62,6 +62,14 @@ async def test_a_second_unclear_answer_becomes_not_sure_instead_of_a_third_quest
     assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_taken_as_unsure"]
 
 
+async def test_a_score_alone_asks_whether_it_was_a_pass(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker("CK 262", {"requested_slot": "step2ck_passed"}, intent="faq")
+    events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert SlotSet("step2ck_passed", None) in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_score_needs_result"]
+
+
 async def test_not_sure_explains_how_to_find_out_and_goes_on(loaded_store) -> None:
     dispatcher = CollectingDispatcher()
     tracker = form_tracker("no idea", {"requested_slot": "school_listed"})
@@ -200,7 +208,8 @@ def test_stop_words_only_count_in_a_short_message() -> None:
     assert all(wants_to_stop(t) for t in ["stop", "Stop!", "ok cancel", "never mind thanks", "i want to quit this",
                                           "hmm actually never mind, I'll do it another day", "ugh later, my shift is starting",
                                           "stop, I need to find my score report first", "forget it",
-                                          "ok this is too much for today, let's stop here"])
+                                          "ok this is too much for today, let's stop here",
+                                          "can we continue later? I need to ask my school about the attestation"])
     assert not any(wants_to_stop(t) for t in ["will the attempt limit stop me from taking step 1 again",
                                                "yes", "I quit my job and passed step 1 last year in march",
                                                "not yet, I'll take CK later this year"])

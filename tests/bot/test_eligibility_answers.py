@@ -159,6 +159,8 @@ def test_a_hesitation_is_not_taken_as_yes_or_no(questions) -> None:
     ("the note starts 2018 and I graduated 2016", "school_listed", "no"),
     ("speaking came out at 340", "oet_passed", "no"),
     ("anyway diploma is issued already, yes", "graduated", "yes"),
+    ("CK yes, I passed with 244. And correction about Step 1: I passed it on my second attempt, I answered no by mistake",
+     "step2ck_passed", "yes"),
 ])
 def test_more_answers_in_users_words(questions, text: str, asked: str, expected: str) -> None:
     assert read_answer(text, asked, questions).answer == expected
@@ -198,3 +200,24 @@ def test_facts_in_an_opener(questions, text: str, expected: dict[str, str]) -> N
 ])
 def test_answers_in_users_words(questions, text: str, asked: str, expected: str) -> None:
     assert read_answer(text, asked, questions).answer == expected
+
+
+def test_a_remark_about_an_earlier_answer_is_not_a_new_answer(questions) -> None:
+    reading = read_answer("correction about step 1: I passed it on my second attempt, I answered no by mistake",
+                          "step2ck_passed", questions)
+    assert reading.corrections == {"step1_passed": "yes"}
+
+
+def test_a_year_range_beside_a_subject(questions) -> None:
+    assert read_facts("graduated 2014, passed step 1 and ck in 2013-14", questions) == \
+        {"step1_passed": "yes", "step2ck_passed": "yes", "graduated": "yes"}
+
+
+@pytest.mark.parametrize("text", ["CK 262", "236, August 2024", "Took it in October and got a 248"])
+def test_a_usmle_score_alone_is_not_read_as_a_pass(questions, text: str) -> None:
+    assert read_answer(text, "step2ck_passed", questions) == Reading(score_only=True)
+
+
+def test_a_score_with_its_result_is_an_answer(questions) -> None:
+    assert read_answer("passed 2019 with 221", "step1_passed", questions).answer == "yes"
+    assert read_answer("CK 205 - failed", "step2ck_passed", questions).answer == "no"

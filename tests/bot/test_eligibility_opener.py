@@ -24,6 +24,11 @@ PATTERNS = OpenerPatterns.load()
     "my university isn't in the World Directory, am I still eligible?",
     "not sure if I meet the ECFMG requirements yet",
     "can I apply for residency yet?",
+    "this bot can check ECFMG eligibility right? can you check mine pls",
+    "Hello, I am from Kenya. Want to know my ECFMG eligibility.",
+    "need to check eligibilty for ecfmg pls",
+    "I want know if I can apply to ECFMG",
+    "eligibility check please",
 ])
 def test_openers_about_own_standing(text: str) -> None:
     assert PATTERNS.asks_own_eligibility(text)
@@ -39,6 +44,9 @@ def test_openers_about_own_standing(text: str) -> None:
     "what else do I need for the J1 visa application",
     "how do I apply for residency?",
     "can I apply for the match with a J-1 visa?",
+    "how do I check eligibility for the J-1 waiver?",
+    "does ECFMG check my eligibility for step 1 before I book?",
+    "how do I apply to ECFMG for the J-1 sponsorship?",
 ])
 def test_other_questions_about_eligibility(text: str) -> None:
     assert not PATTERNS.asks_own_eligibility(text)

@@ -30,3 +30,5 @@ def test_other_languages_are_named(text: str, language: str) -> None:
 
 def test_a_message_without_words_is_not_english() -> None:
     assert identify("😭😭🙏", KNOWN) == Verdict(False, None)
+    assert identify("245", KNOWN) == Verdict(True, None)
+    assert identify("2019 🎉", KNOWN) == Verdict(True, None)
