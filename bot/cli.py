@@ -25,17 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     publish.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
     publish.add_argument("--bot-url", default=None,
                          help="the running bot to reload after retraining (default: BOT_URL or http://127.0.0.1:5005)")
-    review = commands.add_parser("review", help="what users asked that the bot could not answer, and 👎 feedback")
-    review.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: BOT_DATABASE_URL or var/bot.db)")
-    review.add_argument("--days", type=int, default=None, help="only questions from the last N days")
-    review.add_argument("--csv", type=Path, default=None, metavar="PATH", help="also write every open question as CSV")
-    review.add_argument("--html", type=Path, default=None, metavar="PATH", help="also write a report with charts")
-    review.add_argument("--mark-handled", type=int, nargs="+", default=[], metavar="ID",
-                        help="mark these questions (#12 in the report: 12) handled")
-    review.add_argument("--mark-entry", nargs="+", default=[], metavar="ENTRY_ID",
-                        help="mark everything about these entries handled ('none': questions near no entry)")
-    review.add_argument("--mark-out-of-scope", nargs="+", default=[], metavar="CATEGORY",
-                        help="mark the out-of-scope questions of these categories handled")
+    review = commands.add_parser("review", help="questions the bot could not answer, grouped, and 👎 feedback; "
+                                                "--accept, --dismiss and --undo act on them")
+    _add_review_arguments(review)
     commands.add_parser("train-model", help="rasa train into models/, progress in the terminal, output in "
                                            "var/log/train.log")
     commands.add_parser("training-status", help="exit 0 if models/ is up to date with the training data, 1 if not")
@@ -56,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="days without a message (default: TRACKER_RETENTION_DAYS, or 90)")
     purge.add_argument("--tracker-url", default=None,
                        help="SQLAlchemy URL (default: TRACKER_STORE_URL, or make run's var/run/tracker.db)")
+    purge.add_argument("--database-url", default=None,
+                       help="the store whose unanswered questions are purged too (default: BOT_DATABASE_URL or "
+                            "var/bot.db)")
     nginx = commands.add_parser("nginx-config", help="print deploy/nginx.conf for the given replicas and action servers")
     nginx.add_argument("--rasa", required=True, help="Rasa replicas, comma-separated host:port")
     nginx.add_argument("--actions", required=True, help="action servers, comma-separated host:port")
@@ -78,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         "serve": lambda: _serve(args.port, args.actions_port),
         "chat": lambda: _chat(args.port, args.actions_port),
         "telegram-webhook": telegram_webhook,
-        "purge-conversations": lambda: purge_conversations(args.older_than, args.tracker_url),
+        "purge-conversations": lambda: purge_conversations(args.older_than, args.tracker_url,
+                                                           args.database_url or paths.database_url()),
         "nginx-config": lambda: nginx_config(args.rasa, args.actions, args.listen, args.actions_listen, args.prefix),
     }
     return handlers[args.command]()
@@ -208,10 +204,20 @@ def _publish(root: Path, url: str, bot_url: str) -> int:
     return publish(Project(paths.PROJECT_ROOT, root, url, bot_url), date.today())
 
 
+def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
+    from bot.review.arguments import add_arguments
+
+    add_arguments(parser)
+
+
 def _review(root: Path, args: argparse.Namespace) -> int:
+    import os
+
+    from bot.endpoints import tracker_url
     from bot.review.command import run_review
 
-    return run_review(root, args.database_url or paths.database_url(), args)
+    return run_review(root, args.database_url or paths.database_url(),
+                      args.tracker_url or tracker_url(os.environ, paths.run_dir()), args)
 
 
 def _serve(port: int, actions_port: int) -> int:
@@ -239,7 +245,7 @@ def _chat(port: int, actions_port: int) -> int:
         bot.stop()
 
 
-def purge_conversations(older_than: float | None, tracker_url: str | None) -> int:
+def purge_conversations(older_than: float | None, tracker_url: str | None, database_url: str) -> int:
     import os
 
     from sqlalchemy.engine import make_url
@@ -261,15 +267,36 @@ def purge_conversations(older_than: float | None, tracker_url: str | None) -> in
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
         print(f"No conversations are stored at {shown} (the file does not exist); nothing to purge.")
-        return 0
+    else:
+        try:
+            result = purge(url, days)
+        except SQLAlchemyError as err:
+            print(f"ERROR: cannot purge the tracker store at {shown} ({err.__class__.__name__}: "
+                  f"{str(getattr(err, 'orig', err)).strip()}). Check --tracker-url or TRACKER_STORE_URL.")
+            return 1
+        print(f"Deleted {result.conversations} conversation(s) ({result.events} events) with no message in the last "
+              f"{days:g} day(s) from {shown}.")
+    return _purge_questions(database_url, days)
+
+
+def _purge_questions(url: str, days: float) -> int:
+    """The questions kept for the review follow the same retention as the conversations they came from."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.retention import purge_questions
+
+    shown = make_url(url).render_as_string(hide_password=True)
     try:
-        result = purge(url, days)
+        deleted = purge_questions(url, days)
     except SQLAlchemyError as err:
-        print(f"ERROR: cannot purge the tracker store at {shown} ({err.__class__.__name__}: "
-              f"{str(getattr(err, 'orig', err)).strip()}). Check --tracker-url or TRACKER_STORE_URL.")
+        print(f"ERROR: cannot purge the stored questions at {shown} ({err.__class__.__name__}: "
+              f"{str(getattr(err, 'orig', err)).strip()}). Check --database-url or BOT_DATABASE_URL.")
         return 1
-    print(f"Deleted {result.conversations} conversation(s) ({result.events} events) with no message in the last "
-          f"{days:g} day(s) from {shown}.")
+    if deleted is None:
+        print(f"No questions are stored at {shown}; nothing to purge there.")
+    else:
+        print(f"Deleted {deleted} stored question(s) asked more than {days:g} day(s) ago from {shown}.")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Deletes conversations nobody has written to for N days from Rasa's SQL tracker store.
+"""Deletes conversations nobody has written to for N days from Rasa's SQL tracker store, and the
+questions kept for staff review (bot/store/user_data.py) asked more than N days ago.
 
 Rasa keeps one row per event in the `events` table (sender_id, timestamp in Unix seconds, ...).
 A conversation is purged whole once its newest event is older than the cut-off, so an active
@@ -11,10 +12,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, inspect, select
-from sqlalchemy.engine import Engine
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from bot.store.db import engine_for
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, inspect, select
+from sqlalchemy.engine import Engine, make_url
+
+from bot.store.db import engine_for, make_session
+from bot.store.user_data import UnansweredQuestion, purge_questions_before
 
 DEFAULT_RETENTION_DAYS = 90
 SECONDS_PER_DAY = 86_400
@@ -54,6 +59,19 @@ def purge_conversations(url: str, older_than_days: float, now: float | None = No
         # One statement re-evaluates staleness, so a message arriving mid-purge keeps its conversation.
         deleted = connection.execute(delete(events).where(events.c.sender_id.in_(stale.scalar_subquery()))).rowcount
     return PurgeResult(senders, deleted)
+
+
+def purge_questions(url: str, older_than_days: float, now: datetime | None = None) -> int | None:
+    """Deletes the questions kept for staff review that were asked more than `older_than_days` ago;
+    None if the store holds none (no file, or no table yet)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        return None
+    if not inspect(engine_for(url)).has_table(UnansweredQuestion.__tablename__):
+        return None
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
+    with make_session(url) as session, session.begin():
+        return purge_questions_before(session, cutoff)
 
 
 def _has_events_table(engine: Engine) -> bool:

@@ -6,10 +6,9 @@ them. New tables are added with create_all; a change to an existing column needs
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, func, select, update
+from sqlalchemy import Column, DateTime, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.redact import redact
@@ -102,54 +101,14 @@ def open_unanswered(session: Session, since: datetime | None = None) -> list[Una
     return list(session.scalars(stmt.order_by(UnansweredQuestion.asked_at, UnansweredQuestion.id)))
 
 
-@dataclass(frozen=True)
-class FeedbackCount:
-    entry_id: str
-    helpful: int
-    unhelpful: int
-
-
-def open_feedback_counts(session: Session, since: datetime | None = None) -> list[FeedbackCount]:
-    """👍 and 👎 per entry not yet marked handled, most 👎 first."""
-    unhelpful = func.sum(1 - AnswerFeedback.helpful)
-    stmt = (select(AnswerFeedback.entry_id, func.sum(AnswerFeedback.helpful), unhelpful)
-            .where(AnswerFeedback.handled_at.is_(None)).group_by(AnswerFeedback.entry_id))
+def open_votes(session: Session, since: datetime | None = None) -> list[AnswerFeedback]:
+    """Every 👍 and 👎 not yet marked handled, oldest first."""
+    stmt = select(AnswerFeedback).where(AnswerFeedback.handled_at.is_(None))
     if since is not None:
         stmt = stmt.where(AnswerFeedback.created_at >= since)
-    counts = [FeedbackCount(entry_id, int(up), int(down)) for entry_id, up, down in session.execute(stmt)]
-    return sorted(counts, key=lambda c: (-c.unhelpful, c.helpful, c.entry_id))
+    return list(session.scalars(stmt.order_by(AnswerFeedback.created_at, AnswerFeedback.id)))
 
 
-def mark_questions_handled(session: Session, question_ids: list[int], at: datetime) -> list[int]:
-    """Marks the open questions among question_ids; returns the ids that were open."""
-    stmt = select(UnansweredQuestion.id).where(UnansweredQuestion.id.in_(question_ids),
-                                               UnansweredQuestion.handled_at.is_(None))
-    open_ids = sorted(session.scalars(stmt))
-    if open_ids:
-        session.execute(update(UnansweredQuestion).where(UnansweredQuestion.id.in_(open_ids))
-                        .values(handled_at=at))
-    return open_ids
-
-
-def mark_entry_handled(session: Session, entry_id: str | None, at: datetime) -> tuple[int, int]:
-    """Marks the open unanswered questions nearest to entry_id (None: those near no entry) and the
-    feedback on it; out-of-scope questions are marked by category. Returns (questions, votes) marked."""
-    questions = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
-                                                 UnansweredQuestion.kind != "out_of_scope")
-    questions = questions.where(UnansweredQuestion.nearest_entry.is_(None) if entry_id is None
-                                else UnansweredQuestion.nearest_entry == entry_id)
-    marked_questions = session.execute(questions.values(handled_at=at)).rowcount
-    marked_votes = 0
-    if entry_id is not None:
-        votes = update(AnswerFeedback).where(AnswerFeedback.handled_at.is_(None),
-                                             AnswerFeedback.entry_id == entry_id)
-        marked_votes = session.execute(votes.values(handled_at=at)).rowcount
-    return marked_questions, marked_votes
-
-
-def mark_out_of_scope_handled(session: Session, category: str, at: datetime) -> int:
-    """Marks the open out-of-scope questions of one category (e.g. medical_advice); returns how many."""
-    stmt = update(UnansweredQuestion).where(UnansweredQuestion.handled_at.is_(None),
-                                            UnansweredQuestion.kind == "out_of_scope",
-                                            UnansweredQuestion.detail == category)
-    return session.execute(stmt.values(handled_at=at)).rowcount
+def purge_questions_before(session: Session, cutoff: datetime) -> int:
+    """Deletes the stored questions asked before cutoff, handled or not; returns how many."""
+    return session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff)).rowcount

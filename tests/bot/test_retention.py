@@ -88,8 +88,10 @@ def test_retention_days_come_from_the_environment_with_a_clear_error() -> None:
 async def test_command_reports_what_it_deleted(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     await save_conversation(rasa_store(url), "old", 40)
+    store = f"sqlite:///{tmp_path / 'bot.db'}"  # no store yet: only the conversations are purged
     result = subprocess.run([sys.executable, "-m", "bot", "purge-conversations", "--older-than", "30",
-                             "--tracker-url", url], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+                             "--tracker-url", url, "--database-url", store], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (f"Deleted 1 conversation(s) (2 events) with no message in the last 30 day(s) "
-                             f"from {url}.\n")
+                             f"from {url}.\nNo questions are stored at {store}; nothing to purge there.\n")

@@ -1,9 +1,11 @@
 """Staff workflow against the running bot: publish good and broken edits, reload a retrained model,
-feedback under answers, and unanswered questions kept (redacted) for review."""
+feedback under answers, unanswered questions kept (redacted) for review, and the review's --accept
+teaching the bot the questions it missed (one real training)."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tarfile
 import urllib.request
@@ -15,9 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import cli
 from bot.api_auth import api_url
 from bot.paths import PROJECT_ROOT
-from bot.publish import Project, TrainingFailed, publish
+from bot.publish import Project, TrainingFailed, publish, rasa_trainer
 from bot.serve import RunningBot
 from bot.store.db import make_session
 from bot.store.user_data import AnswerFeedback, UnansweredQuestion
@@ -184,3 +187,44 @@ def test_unanswered_and_out_of_scope_questions_are_stored_redacted(
                                           "which antibiotic should i take for my sore throat, call [phone]"]
     assert rows[0].kind in ("no_match", "did_you_mean", "out_of_scope")
     assert (rows[1].kind, rows[1].detail, rows[1].channel) == ("out_of_scope", "medical_advice", "rest")
+
+
+# j1_waiver questions worded so that the trained model of this commit does not answer them
+# (no match or "did you mean" when this test was written); staff accept them from the review.
+MISSED_WAIVER_QUESTIONS = [
+    "is there some paperwork so the home-residency thing after my exchange visitor program doesnt apply to me",
+    "how do doctors get out of the going back home for 2 years thing",
+    "how do doctors get excused from the two years abroad condition",
+    "what is the form to be excused from the home stay obligation",
+]
+
+
+def review(project: Project, e2e_dir: Path, capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(["--knowledge", str(project.knowledge), "review", "--database-url", project.database_url,
+                     "--tracker-url", f"sqlite:///{e2e_dir / 'run' / 'tracker.db'}", "--by", "e2e", *args])
+    return code, capsys.readouterr().out
+
+
+def test_accepting_missed_questions_from_the_review_teaches_the_bot(
+        running_bot: RunningBot, project: Project, j1_file: Path, e2e_dir: Path, capsys) -> None:
+    for question in MISSED_WAIVER_QUESTIONS + MISSED_WAIVER_QUESTIONS[:1]:  # the first from two people
+        assert WAIVER_LINE not in texts(Conversation(running_bot).say(question))
+    code, report = review(project, e2e_dir, capsys)
+    assert code == 0, report
+    groups = {re.search(r"^(C\d+)  ", block, re.M).group(1): block
+              for block in re.split(r"\n(?=C\d+  )", report.split("2. Out of scope")[0])[1:]}
+    ours = sorted({key for key, block in groups.items() for q in MISSED_WAIVER_QUESTIONS if f'"{q}"' in block})
+    assert ours, report
+    first = next(block for block in groups.values() if f'"{MISSED_WAIVER_QUESTIONS[0]}"' in block)
+    conversations = int(re.search(r"(\d+) conversations?, \d+ questions?", first).group(1))
+    assert conversations >= 2, first  # the question two people asked counts twice, not once
+    assert not re.search(r"\be2e-[0-9a-f]{10}\b", report)  # no sender id reaches the report
+
+    code, out = review(project, e2e_dir, capsys, "--accept", *ours, "--entry", "j1_waiver")
+    assert code == 0, out
+    assert all(f"  + {q}" in out for q in MISSED_WAIVER_QUESTIONS), out
+    code, lines = run_publish(project, rasa_trainer)  # a real `rasa train`, about 2 minutes
+    assert code == 0, lines
+    assert lines[-1] == "Published."
+    for question in MISSED_WAIVER_QUESTIONS:
+        assert WAIVER_LINE in texts(Conversation(running_bot).say(question)), question
