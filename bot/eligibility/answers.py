@@ -51,7 +51,7 @@ NOT_DONE_CUES = _any(
     r"\bawaiting\b", r"\bnot (?:out|released|back)\b", r"\bresults? (?:not|pending|awaited)\b", r"\bnext (?:month|week|year)\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|november|december) 20(?:2[7-9])\b", r"\bunder review\b", r"\bwaiting\b", r"\bin process\b", r"\bprocessing\b",
     r"\bapplied\b", r"\bapplying\b", r"\bsubmitted\b", r"\bgraduating\b", r"\bstudent\b", r"\b(?:final|last) year\b",
-    r"\bintern(?:ship)?\b",
+    r"\bintern(?:ship)?\b(?! (?:in|during|from|ended|finished) (?:19|20)(?:[01]\d|2[0-6])\b)",
     r"\bno note\b", r"\bnope\b", r"\bnah\b", r"\bno\b", r"\bnegative\b", r"\bnop\b", r"\bnay\b", "❌", "👎")
 YES_CUES = _any(r"\byes+\b", r"\byep\b", r"\byeah?\b", r"\byup\b", r"\bya\b", r"\byas\b", r"\bsure\b", r"\bof course\b",
                 r"\bofc\b", r"\bdefinitely\b", r"\babsolutely\b", r"\bcorrect\b", r"\bindeed\b", r"\bi (?:have|did|am|do)\b",
@@ -60,6 +60,8 @@ YES_CUES = _any(r"\byes+\b", r"\byep\b", r"\byeah?\b", r"\byup\b", r"\bya\b", r"
 LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for|starts?)\b|\b(?:starts?|begins?) (?:from |in |with |at )?(?:19|20)\d\d\b"
                               r"|\bnot (?:covered|included|listed)\b|\bstops? (?:at|in|before)\b")
 ASKING = re.compile(r"\b(?:want(?:ed)? to know|wondering|whether|if i (?:am|can|have|meet|qualify))\b")
+# Words that tie a leading yes or no to the question asked even when what follows is about something else.
+LINKED = re.compile(r"\b(?:but|however|though|although|too|also|as well|both|either|neither)\b")
 ABOUT_AN_ANSWER = re.compile(r"\b(?:by mistake|mistakenly|by accident|accidentally|wrongly|my (?:mistake|bad)|typo|"
                              r"(?:i )?(?:said|answered|wrote|typed|pressed|clicked) (?:yes|no|the wrong))\b")
 # A USMLE score alone ("CK 262", "got 248"): the bot has no passing score to judge it by, so it asks.
@@ -212,6 +214,7 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
             return Reading(verdict, {}, incomplete, asks)
     answer, facts = _walk(text, questions, asked)
     facts.update(_scores_given_unasked(text, questions))
+    facts.update({slot: value for slot, value in _passing_step_scores(text, questions).items() if slot != asked})
     graduation = graduation_from_year(text)
     if graduation and GRADUATED not in facts:
         if asked != GRADUATED:
@@ -222,10 +225,24 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
         if UNSURE_CUES.search(text):
             answer = UNSURE
         elif asked in USMLE_STEPS and STEP_SCORE.search(text) and not asks:
+            if question.pass_score and int(STEP_SCORE.search(text).group()) >= question.pass_score:
+                return Reading(YES, asks=asks)
             return Reading(score_only=True)
         elif not HESITATION.search(text):
             answer = {"affirm": YES, "deny": NO}.get(intent or "")
     return Reading(answer, facts, asks=asks)
+
+
+def _passing_step_scores(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
+    """"step 1 212 in 2020": yes for a score named with its exam at or above that exam's pass score."""
+    found = {}
+    for question in questions:
+        if question.pass_score:
+            names = "|".join(re.escape(m) for m in sorted(question.mentions, key=len, reverse=True))
+            match = re.search(rf"(?<![\w-])(?:{names})\s*(?:score\s*)?(?:[:=-]|of|was|with)?\s*(\d{{3}})(?!\d)", text)
+            if match and int(match.group(1)) >= question.pass_score:
+                found[question.slot] = YES
+    return found
 
 
 def _scores_given_unasked(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
@@ -247,6 +264,7 @@ def read_facts(text: str, questions: tuple[Question, ...]) -> dict[str, str]:
     text = normalise(text)
     _, facts = _walk(text, questions, None)
     facts.update(_scores_given_unasked(text, questions))
+    facts.update(_passing_step_scores(text, questions))
     graduation = graduation_from_year(text)
     if graduation and GRADUATED not in facts:
         facts[GRADUATED] = graduation
@@ -261,6 +279,8 @@ def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tupl
     carried: list[str] = []  # subjects of the clause before, for "my note starts from 2018, so my year is not covered"
     pending: list[str] = []  # subjects named alone, waiting for the next clause's verdict: "step 1 and CK both passed"
     leading = False
+    # "yes, I completed MBBS in 2019" to the Step 1 question: the yes goes with what follows, not the question.
+    about_asked = about_other = False
     for index, raw in enumerate(_clauses(text)):
         clause = INTERJECTION.sub("", raw).strip()
         if not clause or _is_question(clause):
@@ -285,6 +305,11 @@ def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tupl
         for slot in earlier:
             if slot != asked:
                 facts[slot] = said
+        if index > 0 and asked is not None:
+            if not subjects or asked in subjects or asked in earlier:
+                about_asked = True
+            elif not names_only:
+                about_other = True
         if asked is not None and (not subjects or asked in subjects or asked in earlier):
             # After a bare "no", only a short retort changes it ("no, I passed"); details do not ("no, the note
             # only covers up to 2019 and I finished in 2021").
@@ -298,6 +323,8 @@ def _walk(text: str, questions: tuple[Question, ...], asked: str | None) -> tupl
         for slot in subjects:
             facts[slot] = said
         carried = subjects
+    if leading and about_other and not about_asked and not LINKED.search(text):
+        answer = None
     return answer, facts
 
 

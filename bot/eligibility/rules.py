@@ -27,6 +27,7 @@ class Question:
     mentions: tuple[str, ...]  # words that name this subject, for corrections ("actually I passed CK")
     skip_if: tuple[Condition, ...] = ()  # not asked when any condition holds
     min_scores: dict[str, int] = field(default_factory=dict)  # OET part -> lowest passing score
+    pass_score: int | None = None  # a three-digit score at or above this was a pass ("step 1 212 in 2020")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class EligibilityRules:
         data = json.loads(text)
         return cls(
             questions=tuple(Question(q["slot"], q["label"], q["ask"], q["how_to_find_out"], tuple(q["mentions"]),
-                                     tuple(q["skip_if"]), q["min_scores"]) for q in data["questions"]),
+                                     tuple(q["skip_if"]), q["min_scores"], q.get("pass_score"))
+                             for q in data["questions"]),
             requirements=tuple(Requirement(r["id"], r["title"], tuple(r["met_if"]), r["next_step"], r["fee"],
                                            r["link"]) for r in data["requirements"]),
             stops=tuple(Stop(s["when"], s["status"], tuple(s["missing"])) for s in data["stops"]),

@@ -18,7 +18,7 @@ from bot.kb.render import FIGURE_REF, MARKDOWN_LINK
 from bot.kb.yamlfile import display_name, item_line, key_line, read_yaml
 
 FILE_FIELDS = ("checked", "sources", "questions", "stops", "requirements")
-QUESTION_FIELDS = ("slot", "label", "ask", "how_to_find_out", "mentions", "skip_if", "min_scores")
+QUESTION_FIELDS = ("slot", "label", "ask", "how_to_find_out", "mentions", "skip_if", "min_scores", "pass_score")
 REQUIREMENT_FIELDS = ("id", "title", "met_if", "next_step", "fee", "link")
 STOP_FIELDS = ("when", "status", "missing")
 OET_PARTS = ("listening", "reading", "speaking", "writing")
@@ -166,9 +166,15 @@ class _Reader:
         mentions = reader.text_list("mentions", "with the words users use for this subject", "word")
         skip_if = self.conditions(reader, "skip_if", required=False)
         scores = self.min_scores(reader)
+        pass_score = reader.mapping.get("pass_score")
+        if pass_score is not None and (not isinstance(pass_score, int) or isinstance(pass_score, bool)
+                                       or not 100 <= pass_score <= 300):
+            reader.report("pass_score", f"{reader.what} has a 'pass_score' that is not a three-digit score",
+                          "Write the lowest passing score, e.g. 'pass_score: 194', or remove the line")
+            return None
         if None in (slot, label, ask, how, mentions, skip_if, scores):
             return None
-        return Question(slot, label, ask, how, tuple(m.lower() for m, _ in mentions), skip_if, scores)
+        return Question(slot, label, ask, how, tuple(m.lower() for m, _ in mentions), skip_if, scores, pass_score)
 
     def min_scores(self, reader: FieldReader) -> dict[str, int] | None:
         node = reader.mapping.get("min_scores")

@@ -221,3 +221,20 @@ def test_a_usmle_score_alone_is_not_read_as_a_pass(questions, text: str) -> None
 def test_a_score_with_its_result_is_an_answer(questions) -> None:
     assert read_answer("passed 2019 with 221", "step1_passed", questions).answer == "yes"
     assert read_answer("CK 205 - failed", "step2ck_passed", questions).answer == "no"
+
+
+def test_a_step_1_score_at_the_pass_score_is_a_pass(questions) -> None:
+    assert read_answer("212", "step1_passed", questions).answer == "yes"
+    assert read_answer("got 190 in 2016", "step1_passed", questions) == Reading(score_only=True)
+    assert read_facts("Step 1 212 in 2020, CK 205 last month - failed", questions) == \
+        {"step1_passed": "yes", "step2ck_passed": "no"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Yes, I completed MBBS in 2019 and my internship in 2020", Reading(None, {"graduated": "yes"})),
+    ("yes, accepted under pathway 6 in January", Reading(None, {"pathway_met": "yes"})),
+    ("yes, passed CK too", Reading("yes", {"step2ck_passed": "yes"})),
+    ("no, but I passed CK", Reading("no", {"step2ck_passed": "yes"})),
+])
+def test_a_leading_yes_goes_with_the_subject_that_follows_it(questions, text: str, expected: Reading) -> None:
+    assert read_answer(text, "step1_passed", questions) == expected

@@ -68,3 +68,10 @@ def test_missing_file(knowledge_dir: Path) -> None:
     assert [str(p) for p in find_problems(knowledge_dir, TODAY)[1]] == [
         "knowledge/eligibility.yml:1: the file is missing. Create it with 'questions:' and 'requirements:'. "
         "See the layout in knowledge/README.md (\"The eligibility check\")."]
+
+
+def test_a_pass_score_must_be_a_three_digit_score(knowledge_dir: Path) -> None:
+    assert problems_after(knowledge_dir, "mentions: [step 1]}", "mentions: [step 1], pass_score: 194}") == []
+    assert problems_after(knowledge_dir, "pass_score: 194}", "pass_score: pass}") == [
+        "knowledge/eligibility.yml:8: the question for 'step1_passed' has a 'pass_score' that is not a three-digit "
+        "score. Write the lowest passing score, e.g. 'pass_score: 194', or remove the line."]
