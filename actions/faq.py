@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.analytics import log_unanswered
-from bot.answering import Decision, checked_on, decide, faq_payload, faq_ranking, source_links
+from bot.answering import Decision, date_line, decide, faq_payload, faq_ranking, source_links
 from bot.errors import StoreNotReadyError
 from bot.store.db import make_session
 from bot.store.queries import answer_card, ensure_store_ready, questions_for, topic_choices
@@ -79,7 +79,7 @@ def answer_all(dispatcher: CollectingDispatcher, session: Session, decision: Dec
     for card in cards:
         dispatcher.utter_message(
             response="utter_faq_answer_titled" if several else "utter_faq_answer", question=card.question,
-            answer=card.answer, sources=source_links(card.sources), checked=checked_on(card.checked),
+            answer=card.answer, sources=source_links(card.sources), dated=date_line(card.facts_as_of, card.checked),
             buttons=[] if several else [{"title": q, "payload": faq_payload(rid)} for rid, q in card.related],
         )
     for part in decision.unanswered_parts:

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from bot.kb.facts_date import FactsDate
+
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_SELECTOR = "default"
@@ -143,5 +145,10 @@ def source_links(urls: tuple[str, ...]) -> str:
     return " · ".join(f"[{link_label(url)}]({url})" for url in urls)
 
 
-def checked_on(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def date_line(facts_as_of: FactsDate | None, checked: date) -> str:
+    """The date shown under an answer. Answers are written from dated copies of official pages, so the
+    date users can rely on is when the facts were valid, not when staff last reviewed the text; the
+    review day is shown only for an entry that has no facts date yet, and then named as what it is."""
+    if facts_as_of is not None:
+        return f"Facts as of: {facts_as_of.shown()} (check the linked official page for changes)"
+    return f"Reviewed: {checked.day} {checked:%B %Y}"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 
 from bot.errors import Problem
 from bot.kb.model import Entry, Knowledge
@@ -29,6 +29,28 @@ SITE_SIMILARITY = 0.8
 BARE_VERDICT = re.compile(r"^\W*(yes|no|yep|yeah|nope|sometimes|usually|often|rarely|never|maybe|possibly|probably|"
                           r"correct|right|true|false|it depends|not necessarily|not always|not quite|absolutely|sure)\b\s*[.,;:!?)—–-]",
                           re.IGNORECASE)
+# A first sentence this short ("Not confirmed.", "Once you are certified.") is a fragment that only makes
+# sense after the question it was written for, so it fails the same way a bare verdict does.
+MIN_OPENING_WORDS = 4
+# Openers that only qualify a verdict the user never sees ("Not as a citizen.", "Once you are certified.").
+FRAGMENT_OPENER = re.compile(r"^(?:not|once|only|unless|if so|if not)\b", re.IGNORECASE)
+FRAGMENT_MAX_WORDS = 7
+ABBREVIATIONS = re.compile(r"\b(U\.S|U\.K|e\.g|i\.e|a\.m|p\.m|Dr|St|No)\.")
+FIRST_SENTENCE = re.compile(r"^(.*?[.!?])(?:\s|$)", re.DOTALL)
+# Wording about how the guide was compiled means nothing to users and reads as an excuse.
+INTERNAL_WORDING = re.compile(r"\b(?:our|my|the) (?:sources?|fact ?sheet|data ?set|records)\b|\bwe (?:found|could not find|have no)\b|"
+                              r"\bnot found in (?:the|our) \w+", re.IGNORECASE)
+# The same long sentence in this many answers is boilerplate: users who ask two questions read it twice.
+BOILERPLATE_MIN_WORDS = 8
+BOILERPLATE_MAX_ANSWERS = 2
+
+
+# Pages whose content moves: search results, page 2..n of a list, and ecfmg.org's newsletter and mirror
+# hosts (copies of ecfmg.org pages that are not kept up). A source or link must be the page itself.
+UNSTABLE_PATH = re.compile(r"/search(?:/|$)|/page/\d+(?:/|$)", re.IGNORECASE)
+UNSTABLE_QUERY_KEYS = frozenset({"s", "q", "search", "query", "page", "paged"})
+MIRROR_HOSTS = {"gp.ecfmg.org": "www.ecfmg.org", "tsemswp.ecfmg.org": "www.ecfmg.org", "xapi.ecfmg.org": "www.ecfmg.org",
+                "golive.ecfmg.org": "www.ecfmg.org", "w.ecfmg.org": "www.ecfmg.org", "imed.ecfmg.org": "www.ecfmg.org"}
 
 
 def check_knowledge(knowledge: Knowledge, today: date) -> list[Problem]:
@@ -38,6 +60,7 @@ def check_knowledge(knowledge: Knowledge, today: date) -> list[Problem]:
         problems += _check_entry(entry, knowledge, today)
     problems += _check_duplicate_phrasings(knowledge)
     problems += _check_near_duplicate_phrasings(knowledge)
+    problems += _check_boilerplate(knowledge)
     problems += _check_topics(knowledge)
     problems += _check_figures(knowledge, today)
     problems += _check_glossary(knowledge)
@@ -72,6 +95,17 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
         report("answer", f"opens with a bare '{verdict.group(1)}'",
                "Start with a sentence that restates what it answers, e.g. 'ECFMG Certification does not "
                "guarantee a residency position: ...', so the answer cannot be read as a reply to another question")
+    opening = _first_sentence(entry.answer)
+    # A short sentence stating a {figure} ("Applying costs {fee}.") is a statement of the answer, not a fragment.
+    if not verdict and opening and not FIGURE_REF.search(opening) and (word_count(opening) < MIN_OPENING_WORDS or (
+            FRAGMENT_OPENER.match(opening) and word_count(opening) <= FRAGMENT_MAX_WORDS)):
+        report("answer", f"opens with the fragment '{opening}'",
+               "Make the first sentence a full statement that restates what it answers, so it stands alone, "
+               "e.g. 'Only a Pathway-based certificate can expire: ...'")
+    for wording in INTERNAL_WORDING.findall(entry.answer):
+        report("answer", f"uses the internal wording '{wording}'",
+               "Say what is and is not officially published, and where to check, e.g. 'ECFMG has not published "
+               "the 2027 dates yet; see ecfmg.org/news'")
     words = word_count(entry.answer)
     if words > MAX_ANSWER_WORDS:
         report("answer", f"has an answer of {words} words; the limit is {MAX_ANSWER_WORDS}",
@@ -82,6 +116,12 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
             hint = f"did you mean '{{{close[0]}}}'? " if close else ""
             report("answer", f"uses the figure '{{{name}}}', which is not in knowledge/figures.yml",
                    f"{hint.capitalize()}Use a name from knowledge/figures.yml, or add the figure there")
+        elif name in knowledge.figures and knowledge.figures[name].source not in entry.sources and \
+                not address_problem(knowledge.figures[name].source, knowledge):  # a bad one is reported at the figure
+            # The answer states the figure, so its sources must include the page that carries it.
+            report("sources", f"uses the figure '{{{name}}}' but does not list its source",
+                   f"Add '{knowledge.figures[name].source}' under 'sources:' (the page knowledge/figures.yml "
+                   "gives for that figure)")
     if re.search(r"[{}]", FIGURE_REF.sub("", entry.answer)):
         report("answer", "has a '{' or '}' that is not part of a figure name",
                "Write figures as {name} with a name from knowledge/figures.yml, or remove the brace")
@@ -93,6 +133,9 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
         problem = address_problem(source, knowledge)
         if problem:
             report("sources", f"has the source '{source}', {problem[0]}", problem[1])
+    if entry.facts_as_of is not None and entry.facts_as_of.first_day > today:
+        report("facts_as_of", f"has 'facts_as_of' {entry.facts_as_of}, which is in the future",
+               "Use the date the fact sheet gives for the facts in this answer")
     if entry.checked > today:
         report("checked", f"has 'checked' {entry.checked.isoformat()}, which is in the future",
                "Use the date you last checked the answer against its sources (today or earlier)")
@@ -104,6 +147,39 @@ def _check_entry(entry: Entry, knowledge: Knowledge, today: date) -> list[Proble
             hint = f"did you mean '{close[0]}'" if close else "use an id from knowledge/faq/"
             report("related", f"lists the related entry '{related}', which does not exist",
                    f"Correct it ({hint}) or remove it")
+    return found
+
+
+def _first_sentence(answer: str) -> str | None:
+    """The answer's first sentence, or None when it opens with a list or a heading ending in ':'."""
+    first_paragraph = answer.strip().split("\n\n")[0]
+    flat = ABBREVIATIONS.sub(lambda m: m.group(1).replace(".", "") , " ".join(first_paragraph.split()))
+    match = FIRST_SENTENCE.match(flat)
+    if not match or ":" in match.group(1) or flat[:2] in ("- ", "1."):
+        return None
+    return match.group(1)
+
+
+def _sentences(answer: str) -> list[str]:
+    flat = " ".join(MARKDOWN_LINK.sub(lambda m: m.group(1), answer).split())
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
+
+
+def _check_boilerplate(knowledge: Knowledge) -> list[Problem]:
+    """A long sentence repeated across answers: say it once, in the entry it belongs to."""
+    users: dict[str, list[Entry]] = {}
+    for entry in knowledge.entries.values():
+        for sentence in set(_sentences(entry.answer)):
+            if len(sentence.split()) >= BOILERPLATE_MIN_WORDS:
+                users.setdefault(normalise_phrasing(sentence), []).append(entry)
+    found = []
+    for sentence, entries in users.items():
+        if len(entries) > BOILERPLATE_MAX_ANSWERS:
+            for entry in entries[BOILERPLATE_MAX_ANSWERS:]:
+                found.append(Problem(
+                    entry.file, entry.line_of("answer"),
+                    f"entry '{entry.id}' repeats a sentence found in {len(entries)} answers: '{sentence}'",
+                    "Keep it in the one or two answers it belongs to and reword or drop it here"))
     return found
 
 
@@ -136,6 +212,18 @@ def address_problem(url: str, knowledge: Knowledge) -> tuple[str, str] | None:
                 f"knowledge/{SOURCES_FILE}")
     if parsed.scheme != "https":
         return "which is not a secure https address", f"Write it as '{'https' + url[len(parsed.scheme):]}'"
+    return _unstable_page(parsed, host)
+
+
+def _unstable_page(parsed: ParseResult, host: str) -> tuple[str, str] | None:
+    """(what is wrong, what to do) for an address whose content changes without notice."""
+    if host in MIRROR_HOSTS:
+        return (f"which is on '{host}', a copy of ecfmg.org pages that is not kept up to date",
+                f"Use the same page on https://{MIRROR_HOSTS[host]}{parsed.path}, or the official page that carries the fact")
+    query_keys = {pair.split("=")[0].lower() for pair in parsed.query.split("&") if pair}
+    if UNSTABLE_PATH.search(parsed.path) or query_keys & UNSTABLE_QUERY_KEYS:
+        return ("which is a search-result or paginated list page, whose content changes",
+                "Link the article or page that carries the fact itself")
     return None
 
 
@@ -259,18 +347,21 @@ def _check_review_topics(knowledge: Knowledge) -> list[Problem]:
 
 
 def review_warnings(knowledge: Knowledge, today: date) -> list[Problem]:
-    """Entries and figures whose 'checked' date is older than their review interval (knowledge/review.yml)."""
+    """Entries and figures whose 'checked' date, and entries whose facts, are older than their review
+    interval (knowledge/review.yml). A recent review does not make old facts current: both are listed."""
     found = []
     policy = knowledge.policy
     for entry in knowledge.entries.values():
         months = policy.months_for(entry.topic)
         interval = entry.topic if entry.topic in policy.review_months else DEFAULT_KEY
+        where = f"review interval '{interval}' in {policy.review_file}"
         if add_months(entry.checked, months) < today:
             found.append(Problem(
                 entry.file, entry.line_of("checked"),
                 f"entry '{entry.id}' was last checked on {entry.checked.isoformat()}, more than {months} months ago "
-                f"(review interval '{interval}' in {policy.review_file})",
+                f"({where})",
                 f"{entry.owner}: check the answer against its sources, then set 'checked' to that day"))
+        found += _facts_warnings(entry, months, where, today)
     months = policy.months_for(FIGURES_KEY)
     interval = FIGURES_KEY if FIGURES_KEY in policy.review_months else DEFAULT_KEY
     for figure in knowledge.figures.values():
@@ -281,6 +372,17 @@ def review_warnings(knowledge: Knowledge, today: date) -> list[Problem]:
                 f"ago (review interval '{interval}' in {policy.review_file})",
                 "Check the value against its source, then set 'checked' to that day"))
     return sorted(found)
+
+
+def _facts_warnings(entry: Entry, months: int, where: str, today: date) -> list[Problem]:
+    if entry.facts_as_of is None:  # not dated yet: users are shown the review day, named as such
+        return []
+    if add_months(entry.facts_as_of.last_day, months) >= today:
+        return []
+    return [Problem(
+        entry.file, entry.line_of("facts_as_of"),
+        f"entry '{entry.id}' states facts as of {entry.facts_as_of.shown()}, more than {months} months ago ({where})",
+        f"{entry.owner}: compare the answer with the current official pages, then update the answer and 'facts_as_of'")]
 
 
 def add_months(day: date, months: int) -> date:

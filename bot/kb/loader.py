@@ -6,13 +6,14 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.errors import Problem
+from bot.kb.facts_date import FactsDate
 from bot.kb.fields import FieldReader, as_mapping
 from bot.kb.model import Entry, Figure, Knowledge, Term, Topic
 from bot.kb.policy import load_policy
 from bot.kb.yamlfile import display_name, item_line, key_line, read_yaml
 
 TOPIC_FIELDS = ("topic", "title", "start_with", "entries")
-ENTRY_FIELDS = ("id", "question", "also_asked", "answer", "sources", "checked", "owner", "related")
+ENTRY_FIELDS = ("id", "question", "also_asked", "answer", "sources", "facts_as_of", "checked", "owner", "related")
 FIGURE_FIELDS = ("name", "value", "as_of", "caveat", "source", "checked")
 TERM_FIELDS = ("id", "label", "name", "variants")
 README_HINT = "Copy the layout of the example in knowledge/README.md"
@@ -98,6 +99,7 @@ def _read_entry(mapping: CommentedMap, shown: str, topic_id: str, problems: list
     also_asked = reader.text_list("also_asked", "with at least 12 ways users ask this question", "phrasing")
     answer = reader.text("answer", "followed by the answer text (use 'answer: |' and indent the text below)")
     sources = reader.text_list("sources", "with at least one official https address", "source address")
+    facts_as_of = _facts_as_of(reader)
     checked = reader.day("checked")
     owner = reader.text("owner", "with the team or role who keeps this answer right, e.g. 'owner: Fees desk'")
     related = reader.text_list("related", "with the ids of 2 to 4 follow-up entries, e.g. related: [fees_overview]",
@@ -112,7 +114,20 @@ def _read_entry(mapping: CommentedMap, shown: str, topic_id: str, problems: list
         also_asked=tuple(text for text, _ in also_asked), answer=answer,
         sources=tuple(text for text, _ in sources), checked=checked, owner=owner,
         related=tuple(text for text, _ in related), file=shown, line=reader.line, field_lines=lines,
+        facts_as_of=facts_as_of,
     )
+
+
+def _facts_as_of(reader: FieldReader) -> FactsDate | None:
+    """The optional 'facts_as_of' field: a year or a year and month."""
+    if reader.mapping.get("facts_as_of") is None:
+        return None
+    raw = str(reader.mapping["facts_as_of"]).strip()
+    facts = FactsDate.parse(raw)
+    if facts is None:
+        reader.report("facts_as_of", f"'facts_as_of' is '{raw}', not a year or a month",
+                      "Write the date the facts were valid as YYYY or YYYY-MM, e.g. 2023-08, as the fact sheet gives it")
+    return facts
 
 
 def _load_list_file(path: Path, root: Path, key: str, read_item, knowledge: Knowledge,

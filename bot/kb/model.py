@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.eligibility.rules import EligibilityRules
+from bot.kb.facts_date import FactsDate
 from bot.kb.policy import Policy
 
 
@@ -33,12 +34,15 @@ class Entry:
     also_asked: tuple[str, ...]
     answer: str
     sources: tuple[str, ...]
-    checked: date
+    checked: date  # the day staff last reviewed the answer against its sources
     owner: str
     related: tuple[str, ...]
     file: str
     line: int
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # When the facts were valid, from the dated copies of official pages the answer was written from.
+    # Optional so that an entry started by the review workflow loads before staff date it.
+    facts_as_of: FactsDate | None = None
 
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name, self.line)

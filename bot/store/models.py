@@ -23,7 +23,8 @@ class Entry(Base):
     topic_id = Column(String(64), ForeignKey("kb_topics.id"), nullable=False, index=True)
     question = Column(Text, nullable=False)
     answer = Column(Text, nullable=False)  # figures already filled in
-    checked = Column(Date, nullable=False)
+    checked = Column(Date, nullable=False)  # the day staff last reviewed it
+    facts_as_of = Column(String(7))  # YYYY or YYYY-MM: when its facts were valid; what users are shown
     origin = Column(String(300), nullable=False)  # knowledge/faq/fees.yml:12, for staff
     digest = Column(String(64), nullable=False)  # changes whenever anything users see changes
     sources = relationship("Source", order_by="Source.position", cascade="all, delete-orphan")

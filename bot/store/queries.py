@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.eligibility.rules import EligibilityRules
 from bot.errors import StoreNotReadyError
+from bot.kb.facts_date import FactsDate
 from bot.store import models
 
 LOAD_HINT = "run `python -m bot load-db` (or `make run`, which does it)"
@@ -24,6 +25,7 @@ class AnswerCard:
     answer: str
     sources: tuple[str, ...]
     checked: date
+    facts_as_of: FactsDate | None  # when its facts were valid; None for an entry staff have not dated yet
     related: tuple[tuple[str, str], ...]  # (id, question) of follow-ups that exist
 
 
@@ -45,6 +47,7 @@ def answer_card(session: Session, entry_id: str) -> AnswerCard | None:
     return AnswerCard(
         id=entry.id, question=entry.question, answer=entry.answer,
         sources=tuple(s.url for s in entry.sources), checked=entry.checked,
+        facts_as_of=FactsDate.parse(entry.facts_as_of) if entry.facts_as_of else None,
         related=tuple((rid, questions[rid]) for rid in related_ids if rid in questions),
     )
 

@@ -1,12 +1,16 @@
 """action_answer_faq with a real CollectingDispatcher against a real (temporary) knowledge store."""
 from __future__ import annotations
 
+from datetime import date
+
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.faq import ActionAnswerFaq
+from bot.kb.validate import load_checked
 from bot.store.db import make_session
+from bot.store.load import create_schema, replace_knowledge
 from bot.store.user_data import AnswerFeedback, UnansweredQuestion
 
 
@@ -27,7 +31,7 @@ async def test_confident_answer_has_source_date_and_related_buttons(loaded_store
     assert message["response"] == "utter_faq_answer"
     assert message["answer"].startswith("The application costs US$160 (as of January 2022; check ecfmg.org).")
     assert message["sources"] == "[ecfmg.org/fees](https://www.ecfmg.org/fees/)"
-    assert message["checked"] == "1 November 2026"
+    assert message["dated"] == "Reviewed: 1 November 2026"  # the test entry has no facts date
     assert message["buttons"] == [{"title": "What is visa_b?", "payload": '/faq{"faq_id": "visa_b"}'}]
     assert (feedback["response"], feedback["entry_id"], feedback["buttons"]) == ("utter_feedback_prompt", "fee_a", [])
     assert stored_questions(loaded_store) == []
@@ -129,3 +133,17 @@ async def test_missing_store_gives_a_polite_message_not_a_traceback(tmp_path, mo
         "text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_something_went_wrong",
         "response": "utter_something_went_wrong", "image": None, "attachment": None,
     }]
+
+
+async def test_answer_shows_the_facts_date_once_the_entry_has_one(knowledge_dir, tmp_path, monkeypatch,
+                                                                  make_tracker) -> None:
+    fees = knowledge_dir / "faq" / "fees.yml"
+    fees.write_text(fees.read_text().replace("    checked: 2026-11-01", "    facts_as_of: 2022-01\n    checked: 2026-11-01", 1))
+    url = f"sqlite:///{tmp_path / 'dated.db'}"
+    with make_session(url) as session, session.begin():
+        create_schema(session)
+        replace_knowledge(session, load_checked(knowledge_dir, date(2026, 11, 22)), "fingerprint")
+    monkeypatch.setenv("BOT_DATABASE_URL", url)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, make_tracker(faq_parse([("fee_a", 0.93)])), {})
+    assert dispatcher.messages[0]["dated"].startswith("Facts as of: January 2022")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answering import Decision, Thresholds, checked_on, decide as decide_with, faq_payload, source_links
+from bot.answering import Decision, Thresholds, date_line, decide as decide_with, faq_payload, source_links
+from bot.kb.facts_date import FactsDate
 
 THRESHOLDS = Thresholds(answer=0.5, margin=0.2, suggest=0.15, candidate=0.08, max_candidates=3)
 
@@ -62,7 +63,17 @@ def test_payload_and_display_helpers() -> None:
     assert faq_payload("fee_a") == '/faq{"faq_id": "fee_a"}'
     assert source_links(("https://www.ecfmg.org/fees/", "https://oet.com")) == (
         "[ecfmg.org/fees](https://www.ecfmg.org/fees/) · [oet.com](https://oet.com)")
-    assert checked_on(date(2026, 11, 2)) == "2 November 2026"
+
+
+def test_date_line_shows_when_the_facts_were_valid_not_the_review_day() -> None:
+    line = date_line(FactsDate(2023, 8), date(2026, 11, 22))
+    assert line.startswith("Facts as of: August 2023")
+    assert "2026" not in line
+    assert date_line(FactsDate(2022), date(2026, 11, 22)).startswith("Facts as of: 2022 ")
+
+
+def test_date_line_names_a_review_day_as_such_when_an_entry_has_no_facts_date() -> None:
+    assert date_line(None, date(2026, 11, 2)) == "Reviewed: 2 November 2026"
 
 
 def test_one_selector_for_all_retrieval_intents_is_read_under_default() -> None:

@@ -27,6 +27,19 @@ def test_knowledge_covers_every_topic_with_enough_entries(knowledge) -> None:
                                                 "fees", "j1_visa", "timelines", "pitfalls", "contact"}
 
 
+def test_every_entry_shows_users_when_its_facts_were_valid(knowledge) -> None:
+    # Without facts_as_of an answer shows only its review day, which users read as "true on that day".
+    assert [e.id for e in knowledge.entries.values() if e.facts_as_of is None] == []
+    assert [e.id for e in knowledge.entries.values() if e.facts_as_of.first_day > e.checked] == []
+
+
+def test_the_answer_template_shows_the_facts_date_not_a_checked_date() -> None:
+    responses = YAML_SAFE.load((PROJECT_ROOT / "domain.yml").read_text())["responses"]
+    for name in ("utter_faq_answer", "utter_faq_answer_titled"):
+        [variant] = responses[name]
+        assert "{dated}" in variant["text"] and "Checked:" not in variant["text"]
+
+
 def test_domain_buttons_open_existing_entries_or_send_trained_words(knowledge) -> None:
     """A /faq button names a real entry, an /<intent> button a domain intent; a plain-text button is a training
     example of its intent."""

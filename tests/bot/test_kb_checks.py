@@ -64,6 +64,52 @@ CASES = [
     ], id="bare-no-opener"),
     pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      No official source gives it; 4 to 6 weeks.\n", [],
                  id="no-as-a-word-is-fine"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      Not confirmed. It takes 4 to 6 weeks.\n", [
+        "knowledge/faq/visa.yml:20: entry 'visa_b' opens with the fragment 'Not confirmed.'. Make the first sentence "
+        "a full statement that restates what it answers, so it stands alone, e.g. 'Only a Pathway-based "
+        "certificate can expire: ...'.",
+    ], id="fragment-opener"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      Once you are ECFMG certified. It takes 4 to 6 weeks.\n", [
+        "knowledge/faq/visa.yml:20: entry 'visa_b' opens with the fragment 'Once you are ECFMG certified.'. Make the "
+        "first sentence a full statement that restates what it answers, so it stands alone, e.g. 'Only a "
+        "Pathway-based certificate can expire: ...'.",
+    ], id="qualifier-fragment-opener"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n", "      The U.S. review by ECFMG takes 4 to 6 weeks.\n", [],
+                 id="abbreviation-is-not-a-sentence-end"),
+    pytest.param(VISA, "      It takes 4 to 6 weeks.\n",
+                 "      ECFMG's review takes 4 to 6 weeks, which our sources give.\n", [
+        "knowledge/faq/visa.yml:20: entry 'visa_b' uses the internal wording 'our sources'. Say what is and is not "
+        "officially published, and where to check, e.g. 'ECFMG has not published the 2027 dates yet; see "
+        "ecfmg.org/news'.",
+    ], id="internal-wording"),
+    pytest.param(VISA, "    checked: 2026-11-01", "    facts_as_of: 2023-13\n    checked: 2026-11-01", [
+        "knowledge/faq/visa.yml:24: 'facts_as_of' is '2023-13', not a year or a month. Write the date the facts "
+        "were valid as YYYY or YYYY-MM, e.g. 2023-08, as the fact sheet gives it.",
+    ], id="facts-as-of-not-a-date"),
+    pytest.param(VISA, "    checked: 2026-11-01", "    facts_as_of: 2027-01\n    checked: 2026-11-01", [
+        "knowledge/faq/visa.yml:24: entry 'visa_b' has 'facts_as_of' 2027-01, which is in the future. Use the "
+        "date the fact sheet gives for the facts in this answer.",
+    ], id="facts-as-of-in-the-future"),
+    pytest.param(VISA, "      - https://www.ecfmg.org/fees/\n", "      - https://www.ecfmg.org/news/page/40/\n", [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://www.ecfmg.org/news/page/40/', which is a "
+        "search-result or paginated list page, whose content changes. Link the article or page that carries the "
+        "fact itself.",
+    ], id="paginated-list-source"),
+    pytest.param(VISA, "      - https://www.ecfmg.org/fees/\n", "      - https://www.usmle.org/search?q=fees\n", [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://www.usmle.org/search?q=fees', which is a "
+        "search-result or paginated list page, whose content changes. Link the article or page that carries the "
+        "fact itself.",
+    ], id="search-result-source"),
+    pytest.param(VISA, "      - https://www.ecfmg.org/fees/\n", "      - https://gp.ecfmg.org/focus/issue88.html\n", [
+        "knowledge/faq/visa.yml:22: entry 'visa_b' has the source 'https://gp.ecfmg.org/focus/issue88.html', which is "
+        "on 'gp.ecfmg.org', a copy of ecfmg.org pages that is not kept up to date. Use the same page on "
+        "https://www.ecfmg.org/focus/issue88.html, or the official page that carries the fact.",
+    ], id="mirror-host-source"),
+    pytest.param(FEES, "    sources:\n      - https://www.ecfmg.org/fees/\n",
+                 "    sources:\n      - https://www.ecfmg.org/fees/refunds.html\n", [
+        "knowledge/faq/fees.yml:22: entry 'fee_a' uses the figure '{fee_application}' but does not list its source. "
+        "Add 'https://www.ecfmg.org/fees/' under 'sources:' (the page knowledge/figures.yml gives for that figure).",
+    ], id="figure-source-not-cited"),
     pytest.param(VISA, "    answer: |\n      It takes 4 to 6 weeks.\n", "    answer: ''\n", [
         "knowledge/faq/visa.yml:20: entry 'visa_b' has an empty 'answer'. Write the answer after 'answer:'.",
     ], id="empty-answer"),
@@ -140,14 +186,14 @@ CASES = [
     ], id="unknown-start-with"),
     pytest.param(VISA, "    question: What is visa_b?\n", "    question: What is visa_b?\n    anwser: hi\n", [
         "knowledge/faq/visa.yml:7: entry 'visa_b' has an unknown field 'anwser'. Remove it or correct the "
-        "spelling; the fields are: id, question, also_asked, answer, sources, checked, owner, related.",
+        "spelling; the fields are: id, question, also_asked, answer, sources, facts_as_of, checked, owner, related.",
     ], id="unknown-field"),
     pytest.param(VISA, "    also_asked:\n      - how long is the j1 processing time 0\n",
                  "    also_asked: how long\n    extra:\n      - how long is the j1 processing time 0\n", [
         "knowledge/faq/visa.yml:7: entry 'visa_b': 'also_asked' must be a list. "
         "Put each phrasing on its own line starting with '- ', under 'also_asked:'.",
         "knowledge/faq/visa.yml:8: entry 'visa_b' has an unknown field 'extra'. Remove it or correct the "
-        "spelling; the fields are: id, question, also_asked, answer, sources, checked, owner, related.",
+        "spelling; the fields are: id, question, also_asked, answer, sources, facts_as_of, checked, owner, related.",
     ], id="phrasings-not-a-list"),
     pytest.param(VISA, "topic: visa\n", "", [
         "knowledge/faq/visa.yml:1: the topic file has no 'topic'. Add 'topic:' with the topic id, e.g. 'topic: fees'.",
@@ -308,9 +354,35 @@ def test_entries_and_figures_past_their_review_interval_are_warnings(knowledge_d
     assert find_warnings(knowledge, date(2026, 11, 21)) == []  # due on the day itself, not before
 
 
+def test_facts_older_than_the_review_interval_are_listed_even_after_a_recent_review(knowledge_dir: Path) -> None:
+    problems_after_edit(knowledge_dir, VISA, VISA_META, VISA_META.replace(
+        "    checked: 2026-11-01", "    facts_as_of: 2026-04\n    checked: 2026-11-01"))
+    knowledge = load_checked(knowledge_dir, TODAY)
+    assert [str(w) for w in find_warnings(knowledge, TODAY)] == [
+        "knowledge/faq/visa.yml:24: entry 'visa_b' states facts as of April 2026, more than 6 months ago "
+        "(review interval 'default' in knowledge/review.yml). Fees desk: compare the answer with the current "
+        "official pages, then update the answer and 'facts_as_of'.",
+    ]
+    assert find_warnings(knowledge, date(2026, 10, 30)) == []  # April counts to its last day: due on 30 October
+
+
 @pytest.mark.parametrize(("file", "old", "new", "expected"), CASES)
 def test_problem_message(knowledge_dir: Path, file: str, old: str, new: str, expected: list[str]) -> None:
     assert problems_after_edit(knowledge_dir, file, old, new) == expected
+
+
+def test_a_long_sentence_in_more_than_two_answers_is_boilerplate(knowledge_dir: Path) -> None:
+    notice = "Fees change often, so always check the official fee page before you pay."
+    third = (knowledge_dir / VISA).read_text().replace("  - id: visa_b", "  - id: visa_c").replace(
+        "What is visa_b?", "Which form is needed for the sevis payment?").replace("j1 processing time", "sevis fee amount")
+    (knowledge_dir / "faq" / "more.yml").write_text(third.replace("topic: visa", "topic: more").replace(
+        "start_with: visa_b", "start_with: visa_c"))
+    for file in (VISA, FEES, "faq/more.yml"):
+        path = knowledge_dir / file
+        path.write_text(path.read_text().replace("    answer: |\n", f"    answer: |\n      {notice}\n", 1))
+    problems = [str(p) for p in find_problems(knowledge_dir, TODAY)[1]]
+    assert len(problems) == 1
+    assert "repeats a sentence found in 3 answers" in problems[0]
 
 
 def test_every_problem_is_reported_in_one_run(knowledge_dir: Path) -> None:

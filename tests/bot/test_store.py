@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.errors import StoreNotReadyError
+from bot.kb.facts_date import FactsDate
 from bot.kb.validate import load_checked
 from bot.store import models
 from bot.store.db import make_session
@@ -107,3 +108,17 @@ def test_corrupt_store_says_what_to_run(tmp_path: Path) -> None:
     with make_session(f"sqlite:///{path}") as session, pytest.raises(StoreNotReadyError) as raised:
         ensure_store_ready(session)
     assert "cannot be read (DatabaseError); run `python -m bot load-db`" in str(raised.value)
+
+
+def test_a_store_from_before_facts_dates_is_rebuilt_and_keeps_user_tables(db_url: str, knowledge_dir: Path) -> None:
+    load(db_url, knowledge_dir)
+    with make_session(db_url) as session, session.begin():  # the kb_entries table as the last release made it
+        session.execute(text("ALTER TABLE kb_entries DROP COLUMN facts_as_of"))
+        session.execute(text("CREATE TABLE user_notes (id INTEGER PRIMARY KEY)"))
+    fees = knowledge_dir / "faq" / "fees.yml"
+    fees.write_text(fees.read_text().replace("    checked: 2026-11-01", "    facts_as_of: 2022-01\n    checked: 2026-11-01", 1))
+    load(db_url, knowledge_dir)
+    with make_session(db_url) as session:
+        assert answer_card(session, "fee_a").facts_as_of == FactsDate(2022, 1)
+        assert answer_card(session, "visa_b").facts_as_of is None
+        assert session.execute(text("SELECT COUNT(*) FROM user_notes")).scalar() == 0  # not dropped
