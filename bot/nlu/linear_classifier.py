@@ -71,9 +71,9 @@ class LinearIntentClassifier(GraphComponent):
         # part_weight: how much a question's own ranking counts against the whole message's
         # (the story around it); chosen on the blind dev set.
         # leading_intents: a part with one of these intents decides the message's intent (see _message_row).
-        # word_min_df: examples a word n-gram needs to be a feature (see LinearTextModel.fit).
+        # word_min_df, max_iter: see LinearTextModel.fit.
         return {"C": 20.0, "ranking_length": 10, "part_weight": 0.7, "leading_intents": ["check_eligibility"],
-                "leading_confidence": 0.4, "word_min_df": 2}
+                "leading_confidence": 0.4, "word_min_df": 2, "max_iter": 50}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[LinearTextModel] = None,
@@ -107,6 +107,7 @@ class LinearIntentClassifier(GraphComponent):
         texts = [model_text(m, m.get(TEXT) or "") for m in examples]
         labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
         model = LinearTextModel.fit(texts, labels, c=self._config["C"], word_min_df=self._config["word_min_df"],
+                                    max_iter=self._config["max_iter"],
                                     progress=lambda step: print(f"  LinearIntentClassifier: {step} ...", flush=True))
         responses = {label: training_data.responses.get(f"utter_{label}", []) for label in model.labels if "/" in label}
         with self._model_storage.write_to(self._resource) as directory:

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.api_auth import TOKEN_VARIABLE
 from bot.paths import PROJECT_ROOT
 from bot.serve import RunningBot, fetch_tracker, free_port, send_message, start_bot
+from tests.e2e.widget_browser import DESKTOP, PHONE, Visitor, launch_chromium
 from tests.fake_platform import FakePlatform
 
 TELEGRAM_SECRET = "e2e-telegram-secret"
@@ -114,3 +116,32 @@ class Conversation:
 @pytest.fixture
 def conversation(running_bot: RunningBot) -> Conversation:
     return Conversation(running_bot)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium for the widget tests (Playwright's own browser download cannot work here)."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visitor(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
+    """A desktop tab; it fails the test if the page raised a dialog or logged an error."""
+    context = browser.new_context(viewport=DESKTOP)
+    tab = Visitor(context.new_page(), running_bot)
+    yield tab
+    context.close()
+    assert tab.dialogs == [] and tab.errors == []
+
+
+@pytest.fixture
+def phone(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
+    """A 375 px phone tab, checked the same way."""
+    context = browser.new_context(**PHONE)
+    tab = Visitor(context.new_page(), running_bot)
+    yield tab
+    context.close()
+    assert tab.dialogs == [] and tab.errors == []

@@ -69,7 +69,7 @@ def test_faq_mid_form_is_answered_and_the_question_comes_back(conversation: Conv
     run(conversation, "check my eligibility", "yes")
     replies = conversation.say("how much does the OET cost")
     shown = texts(replies)
-    assert "Source:" in shown and "Checked:" in shown
+    assert "Source:" in shown and "Facts as of:" in shown
     assert conversation.tracker()["slots"]["last_faq_id"] is not None
     assert replies[-1]["text"] == "Have you graduated and been awarded your final medical diploma?"
     assert conversation.tracker()["slots"]["requested_slot"] == "graduated"

@@ -21,12 +21,12 @@ def test_greeting(conversation: Conversation) -> None:
     assert conversation.last_bot_actions() == ["utter_greet"]
 
 
-def test_faq_answer_shows_source_checked_date_and_related_buttons(conversation: Conversation) -> None:
+def test_faq_answer_shows_source_facts_date_and_related_buttons(conversation: Conversation) -> None:
     message, feedback_prompt = conversation.say("what does the ecfmg certification application cost")
     assert conversation.tracker()["slots"]["last_faq_id"] == "fee_certification_application"
     assert "US$160 (as of January 2022" in message["text"]
     assert re.search(r"\nSource: \[[^\]]+\]\(https://[^)]+\)", message["text"])
-    assert re.search(r"\nChecked: \d{1,2} \w+ 20\d\d$", message["text"])
+    assert re.search(r"\nFacts as of: (?:[A-Z][a-z]+ )?20\d\d \(check the linked official page for changes\)$", message["text"])
     assert message["buttons"] and all(b["payload"].startswith('/faq{"faq_id": ') for b in message["buttons"])
     assert feedback_prompt["text"] == "Did this answer help?"
 

@@ -4,45 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from bot.serve import RunningBot
-from tests.e2e.widget_browser import (DESKTOP, FEE_QUESTION, PHONE, REPLY_TIMEOUT_MS, STEPS_QUESTION, WIDGET, Visitor,
-                                      launch_chromium)
+from tests.e2e.widget_browser import DESKTOP, FEE_QUESTION, REPLY_TIMEOUT_MS, STEPS_QUESTION, WIDGET, Visitor
 
 pytestmark = pytest.mark.e2e
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def visitor(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(viewport=DESKTOP)
-    tab = Visitor(context.new_page(), running_bot)
-    yield tab
-    context.close()
-    assert tab.dialogs == [] and tab.errors == []
-
-
-@pytest.fixture
-def phone(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(**PHONE)
-    tab = Visitor(context.new_page(), running_bot)
-    yield tab
-    context.close()
-    assert tab.dialogs == [] and tab.errors == []
 
 
 def test_a_question_gets_the_sourced_answer_with_working_links(visitor: Visitor) -> None:
@@ -51,7 +23,7 @@ def test_a_question_gets_the_sourced_answer_with_working_links(visitor: Visitor)
     answer = visitor.ask(FEE_QUESTION)
     assert not visitor.page.locator(".eg-hint").is_visible()
     assert "US$160" in answer
-    assert "\nSource: " in answer and "\nChecked: " in answer
+    assert "\nSource: " in answer and "\nFacts as of: " in answer
     assert visitor.user_messages() == [FEE_QUESTION]
     bubble = visitor.answer_bubble()
     source = bubble.locator("a.eg-link").last

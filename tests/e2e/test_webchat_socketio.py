@@ -77,7 +77,7 @@ async def test_an_answer_arrives_as_one_message_with_its_source_and_buttons(clie
         '/rate_answer_helpful{"faq_id": "fee_certification_application"}',
         '/rate_answer_unhelpful{"faq_id": "fee_certification_application"}']
     assert "US$160" in message["text"]
-    assert re.search(r"\n\nSource: \[[^\]]+\]\(https://[^)]+\).*\nChecked: \d{1,2} \w+ 20\d\d$", message["text"])
+    assert re.search(r"\n\nSource: \[[^\]]+\]\(https://[^)]+\).*\nFacts as of: (?:[A-Z][a-z]+ )?20\d\d \(check .*\)$", message["text"])
     assert message["quick_replies"] and all(b["payload"].startswith('/faq{"faq_id": ') and b["title"]
                                             for b in message["quick_replies"])
 

@@ -7,11 +7,11 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
 from bot.serve import RunningBot
 from tests.e2e.widget_browser import (AXE, DESKTOP, FEE_QUESTION, PHONE, STEPS_QUESTION, WIDGET, Visitor,
-                                      axe_violations, launch_chromium)
+                                      axe_violations)
 
 pytestmark = pytest.mark.e2e
 
@@ -21,14 +21,6 @@ LAUNCHER_PAGES = ["/chat/example", HOST_PAGE]
 # Every live region inside the widget, and the text each holds.
 LIVE_REGIONS = f"""() => [...{WIDGET}.querySelectorAll('[aria-live], [role=log], [role=status], [role=alert]')]
     .map(node => node.textContent)"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def audited_context(browser: Browser, **options: object) -> BrowserContext:

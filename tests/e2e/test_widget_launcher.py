@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Response, sync_playwright
+from playwright.sync_api import Browser, Response
 
 from bot.serve import RunningBot
-from tests.e2e.widget_browser import (DESKTOP, ELIGIBILITY_MET, FEE_QUESTION, PHONE, STEPS_QUESTION, Visitor,
-                                      launch_chromium)
+from tests.e2e.widget_browser import DESKTOP, ELIGIBILITY_MET, FEE_QUESTION, STEPS_QUESTION, Visitor
 
 pytestmark = pytest.mark.e2e
 
@@ -36,32 +34,6 @@ document.addEventListener('load', event => {
     }
 })();
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def visitor(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(viewport=DESKTOP)
-    tab = Visitor(context.new_page(), running_bot)
-    yield tab
-    context.close()
-    assert tab.dialogs == [] and tab.errors == []
-
-
-@pytest.fixture
-def phone(browser: Browser, running_bot: RunningBot) -> Iterator[Visitor]:
-    context = browser.new_context(**PHONE)
-    tab = Visitor(context.new_page(), running_bot)
-    yield tab
-    context.close()
-    assert tab.dialogs == [] and tab.errors == []
 
 
 def box(visitor: Visitor, selector: str) -> dict[str, float]:

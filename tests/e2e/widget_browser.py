@@ -121,15 +121,15 @@ class Visitor:
 
     def focused(self) -> dict[str, Any] | None:
         """The element with keyboard focus inside the widget (class, text, whether it is in the panel)."""
-        return self.page.evaluate(f"""() => {{
+        return self.page.evaluate("""() => {
             const host = document.querySelector('ecfmg-guide');
             const el = host && document.activeElement === host ? host.shadowRoot.activeElement : null;
             if (!el) return null;
             const lastBot = [...host.shadowRoot.querySelectorAll('.eg-message--bot')].pop();
-            return {{cls: el.className, text: el.textContent.trim(), tag: el.tagName.toLowerCase(),
+            return {cls: el.className, text: el.textContent.trim(), tag: el.tagName.toLowerCase(),
                      inLastBotMessage: !!lastBot && lastBot.contains(el),
-                     outline: getComputedStyle(el).outlineStyle}};
-        }}""")
+                     outline: getComputedStyle(el).outlineStyle};
+        }""")
 
     def answer_bubble(self) -> Locator:
         """The latest FAQ answer (the 👍/👎 prompt comes after it)."""
