@@ -61,7 +61,7 @@ LIMITED_COVERAGE = re.compile(r"\bonly (?:covers?|goes|from|until|till|up to|for
                               r"|\bnot (?:covered|included|listed)\b|\bstops? (?:at|in|before)\b")
 ASKING = re.compile(r"\b(?:want(?:ed)? to know|wondering|whether|if i (?:am|can|have|meet|qualify))\b")
 # Words that tie a leading yes or no to the question asked even when what follows is about something else.
-LINKED = re.compile(r"\b(?:but|however|though|although|too|also|as well|both|either|neither)\b")
+LINKED = re.compile(r"\b(?:but|however|though|although|too|also|as well|both|either|neither)\b|^\W*[\w']+[\s,!.]+and\b")
 ABOUT_AN_ANSWER = re.compile(r"\b(?:by mistake|mistakenly|by accident|accidentally|wrongly|my (?:mistake|bad)|typo|"
                              r"(?:i )?(?:said|answered|wrote|typed|pressed|clicked) (?:yes|no|the wrong))\b")
 # A USMLE score alone ("CK 262", "got 248"): the bot has no passing score to judge it by, so it asks.

@@ -235,6 +235,7 @@ def test_a_step_1_score_at_the_pass_score_is_a_pass(questions) -> None:
     ("yes, accepted under pathway 6 in January", Reading(None, {"pathway_met": "yes"})),
     ("yes, passed CK too", Reading("yes", {"step2ck_passed": "yes"})),
     ("no, but I passed CK", Reading("no", {"step2ck_passed": "yes"})),
+    ("yes, and CK is scheduled for next month", Reading("yes", {"step2ck_passed": "no"})),
 ])
 def test_a_leading_yes_goes_with_the_subject_that_follows_it(questions, text: str, expected: Reading) -> None:
     assert read_answer(text, "step1_passed", questions) == expected
