@@ -85,8 +85,29 @@ def is_new_message(tracker: Tracker) -> bool:
     return False
 
 
-def unanswered_messages_before(tracker: Tracker) -> int:
-    """How many messages before this one went by since the last answer was taken (or the check began)."""
+def unanswered_messages_before(tracker: Tracker, asked: str) -> int:
+    """How many messages before this one went by since the last answer was taken (or the check began).
+
+    A message that only corrected other answers does not answer `asked`: the times `asked` was asked in a
+    row count too, so "yes, Pathway 6 accepted" to the Step 2 CS question twice does not bring a third ask."""
+    return max(_messages_since_an_answer(tracker), _times_asked_in_a_row(tracker, asked) - 1)
+
+
+def _times_asked_in_a_row(tracker: Tracker, asked: str) -> int:
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            if event.get("value") != asked:
+                break
+            count += 1
+        elif event.get("event") == "slot" and event.get("name") == asked and event.get("value") is not None:
+            break
+        elif event.get("event") == "active_loop" and event.get("name") == FORM:
+            break
+    return count
+
+
+def _messages_since_an_answer(tracker: Tracker) -> int:
     count = 0
     seen_current = False
     for event in reversed(tracker.events):
@@ -122,15 +143,16 @@ class ValidateEligibilityForm(FormValidationAction):
             reading = read_answer(text, asked, rules.questions, intent)
             if reading.asks and intent in QUESTION_INTENTS and not reading.corrections:
                 return []  # "what is CS? never heard of it": the question is answered, then this one asked again
-            if reading.answer is None and not reading.corrections:
-                if intent in DIGRESSION_INTENTS and not (reading.scores_incomplete or reading.score_only):
+            if reading.answer is None:
+                if not reading.corrections and intent in DIGRESSION_INTENTS and not (reading.scores_incomplete
+                                                                                     or reading.score_only):
                     return []  # the form rejects; a rule answers, then the form asks again
-                if unanswered_messages_before(tracker) >= 1:  # never the same question a third time
+                if unanswered_messages_before(tracker, asked) >= 1:  # never the same question a third time
                     dispatcher.utter_message(response="utter_eligibility_taken_as_unsure", label=rules.question(asked).label,
                                              explanation=rules.question(asked).how_to_find_out)
                     answers[asked] = UNSURE
                     events.append(SlotSet(asked, UNSURE))
-                else:
+                elif not reading.corrections:
                     hint = ("utter_eligibility_all_oet_parts" if reading.scores_incomplete
                             else "utter_eligibility_score_needs_result" if reading.score_only
                             else "utter_eligibility_not_understood")

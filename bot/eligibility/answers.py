@@ -32,7 +32,7 @@ UNSURE_CUES = _any(
     r"\bconfused\b", r"\bno sure\b", r"^\s*\?+\s*$")
 # Said of the thing asked about: it is done. Ignored when a negation comes just before it.
 DONE_CUES = _any(r"\bpass(?:ed)?\b", r"\bcleared\b", r"\bgraduated\b", r"\blisted\b", r"\baccepted\b",
-                 r"\bapproved\b", r"\bgranted\b", r"\b(?:issued|awarded|received)\b", r"\bvalid\b", r"\bcovers?\b", r"\bgot (?:my |the )?(?:diploma|degree)\b",
+                 r"\bapproved\b", r"\bgranted\b", r"\b(?:issued|awarded|received|covered)\b", r"\bvalid\b", r"\bcovers?\b", r"\bgot (?:my |the )?(?:diploma|degree)\b",
                  r"\bcompleted?\b", r"\bfinished\b", r"\bdone\b", r"\bmet\b",
                  r"\b(?:was|is|went|were|are|it's|'s) (?:fine|good|great|ok|okay)\b",
                  r"\b(?:has|have|with) (?:an?|the) (?:ecfmg )?(?:sponsor )?note\b",
@@ -84,7 +84,7 @@ GRADUATION_YEAR = re.compile(
     rf"(?:{EXAM_WORDS}[^.?!;]){{0,40}}?\b((?:19|20)\d\d)\b"
     r"|\b((?:19|20)\d\d)\s+(?:grad|graduate|mbbs|yog|batch)\b")
 FUTURE = re.compile(r"\b(?:will|going to|gonna|expect\w*|graduating|due to|should)\b")
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;.!:()]|(?<=\?)|\bso\b|\bbut\b|\band\b|\bhowever\b|\bthough\b|\balthough\b|\bthen\b)\s*")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;.!:()&]|(?<=\?)|\bso\b|\bbut\b|\band\b|\bn\b|\bhowever\b|\bthough\b|\balthough\b|\bthen\b)\s*")
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,18 @@ async def test_a_score_alone_asks_whether_it_was_a_pass(loaded_store) -> None:
     assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_score_needs_result"]
 
 
+async def test_answers_that_only_correct_other_questions_do_not_bring_a_third_ask(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker("OET L 350 R 360 W 300 S 380, all same sitting", {"requested_slot": "step2cs_passed"})
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "step2cs_passed"},
+                          {"event": "user", "text": "yes, Pathway 6 accepted in April"},
+                          {"event": "slot", "name": "pathway_met", "value": "yes"},
+                          {"event": "slot", "name": "requested_slot", "value": "step2cs_passed"}]
+    events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert SlotSet("step2cs_passed", "unsure") in events and SlotSet("oet_passed", "yes") in events
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_eligibility_taken_as_unsure"
+
+
 async def test_not_sure_explains_how_to_find_out_and_goes_on(loaded_store) -> None:
     dispatcher = CollectingDispatcher()
     tracker = form_tracker("no idea", {"requested_slot": "school_listed"})

@@ -239,3 +239,10 @@ def test_a_step_1_score_at_the_pass_score_is_a_pass(questions) -> None:
 ])
 def test_a_leading_yes_goes_with_the_subject_that_follows_it(questions, text: str, expected: Reading) -> None:
     assert read_answer(text, "step1_passed", questions) == expected
+
+
+def test_text_speak_and_and_covered(questions) -> None:
+    assert read_answer("ya graduated 2022 n step1 also cleared", "graduated", questions) == \
+        Reading("yes", {"step1_passed": "yes"})
+    assert read_answer("the sponsor notes list my school, I passed out in 2019 so my year is covered",
+                       "school_listed", questions).answer == "yes"
