@@ -90,20 +90,23 @@ def unanswered_messages_before(tracker: Tracker, asked: str) -> int:
 
     A message that only corrected other answers does not answer `asked`: the times `asked` was asked in a
     row count too, so "yes, Pathway 6 accepted" to the Step 2 CS question twice does not bring a third ask."""
-    return max(_messages_since_an_answer(tracker), _times_asked_in_a_row(tracker, asked) - 1)
+    return max(_messages_since_an_answer(tracker), _messages_while_asked(tracker, asked))
 
 
-def _times_asked_in_a_row(tracker: Tracker, asked: str) -> int:
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
-            if event.get("value") != asked:
-                break
+def _messages_while_asked(tracker: Tracker, asked: str) -> int:
+    """Messages before this one sent while `asked` was the open question, since it last changed."""
+    count, open_question = 0, None
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    for index, event in enumerate(tracker.events[: users[-1]] if users else []):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "slot" and name == REQUESTED_SLOT:
+            if event.get("value") != open_question:
+                count, open_question = 0, event.get("value")
+        elif (kind == "slot" and name == asked and event.get("value") is not None) or \
+                (kind == "active_loop" and name == FORM):
+            count = 0
+        elif kind == "user" and open_question == asked:
             count += 1
-        elif event.get("event") == "slot" and event.get("name") == asked and event.get("value") is not None:
-            break
-        elif event.get("event") == "active_loop" and event.get("name") == FORM:
-            break
     return count
 
 

@@ -82,6 +82,17 @@ async def test_answers_that_only_correct_other_questions_do_not_bring_a_third_as
     assert [m["response"] for m in dispatcher.messages][0] == "utter_eligibility_taken_as_unsure"
 
 
+async def test_the_first_unclear_answer_after_a_new_question_gets_a_hint(loaded_store) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker("banana", {"requested_slot": "step1_passed", "school_listed": "yes", "graduated": "yes"})
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "graduated"},
+                          {"event": "user", "text": "yes"}, {"event": "slot", "name": "graduated", "value": "yes"},
+                          {"event": "slot", "name": "requested_slot", "value": "step1_passed"},
+                          {"event": "slot", "name": "requested_slot", "value": "step1_passed"}]
+    await ValidateEligibilityForm().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_eligibility_not_understood"]
+
+
 async def test_not_sure_explains_how_to_find_out_and_goes_on(loaded_store) -> None:
     dispatcher = CollectingDispatcher()
     tracker = form_tracker("no idea", {"requested_slot": "school_listed"})
