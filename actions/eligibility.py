@@ -86,18 +86,12 @@ def is_new_message(tracker: Tracker) -> bool:
 
 
 def unanswered_messages_before(tracker: Tracker, asked: str) -> int:
-    """How many messages before this one went by since the last answer was taken (or the check began).
-
-    A message that only corrected other answers does not answer `asked`: the times `asked` was asked in a
-    row count too, so "yes, Pathway 6 accepted" to the Step 2 CS question twice does not bring a third ask."""
-    return max(_messages_since_an_answer(tracker), _messages_while_asked(tracker, asked))
-
-
-def _messages_while_asked(tracker: Tracker, asked: str) -> int:
-    """Messages before this one sent while `asked` was the open question, since it last changed."""
+    """Messages before this one sent while `asked` was the open question, since it last became so (or the
+    check began). One that only corrected other answers counts too, so "yes, Pathway 6 accepted" to the
+    Step 2 CS question twice does not bring a third ask."""
     count, open_question = 0, None
     users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
-    for index, event in enumerate(tracker.events[: users[-1]] if users else []):
+    for event in tracker.events[: users[-1]] if users else []:
         kind, name = event.get("event"), event.get("name")
         if kind == "slot" and name == REQUESTED_SLOT:
             if event.get("value") != open_question:
@@ -107,21 +101,6 @@ def _messages_while_asked(tracker: Tracker, asked: str) -> int:
             count = 0
         elif kind == "user" and open_question == asked:
             count += 1
-    return count
-
-
-def _messages_since_an_answer(tracker: Tracker) -> int:
-    count = 0
-    seen_current = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            count += seen_current
-            seen_current = True
-        elif kind == "slot" and event.get("name") in SLOTS and event.get("value") is not None:
-            break
-        elif kind == "active_loop" and event.get("name") == FORM:
-            break
     return count
 
 

@@ -153,6 +153,7 @@ NAMED_PART = re.compile(
 SPLIT_SITTINGS = re.compile(r"\b(?:two|2|different|separate|multiple|several) (?:sittings|attempts|tries|exams|tests)\b"
                             r"|\b(?:first|1st)\b.*\b(?:second|2nd|next|other) (?:attempt|sitting|try|time)\b")
 OET_NAMED = re.compile(r"\boet\b")
+PART_NAME = re.compile(r"\b(listening|reading|writing|speaking)\b")
 HESITATION = re.compile(r"\b(?:u+m+|h+m+|u+h+|e+r+m*|e+h+)\b")  # "ummm ok so" is not an answer
 
 
@@ -182,7 +183,7 @@ def oet_scores(text: str, minimums: dict[str, int]) -> tuple[str | None, bool]:
 
 def _scores_in_order(text: str) -> dict[str, int]:
     """"B, B, B, C+ (listening, reading, speaking, writing)": four values, then the four parts in the same order."""
-    names = [OET_PART_NAMES[name] for name in re.findall(r"\b(listening|reading|writing|speaking)\b", text)]
+    names = [OET_PART_NAMES[name] for name in PART_NAME.findall(text)]
     values = [_score_value(token) for token in re.findall(r"(?<![\w+])([1-5]\d\d|[abc]\+?)(?![\w+])", text)]
     if len(names) != 4 or len(set(names)) != 4 or len(values) != 4 or None in values:
         return {}
@@ -224,9 +225,9 @@ def read_answer(text: str, asked: str, questions: tuple[Question, ...], intent: 
     if answer is None and not facts:
         if UNSURE_CUES.search(text):
             answer = UNSURE
-        elif asked in USMLE_STEPS and STEP_SCORE.search(text) and not asks:
-            if question.pass_score and int(STEP_SCORE.search(text).group()) >= question.pass_score:
-                return Reading(YES, asks=asks)
+        elif asked in USMLE_STEPS and (score := STEP_SCORE.search(text)) and not asks:
+            if question.pass_score and int(score.group()) >= question.pass_score:
+                return Reading(YES)
             return Reading(score_only=True)
         elif not HESITATION.search(text):
             answer = {"affirm": YES, "deny": NO}.get(intent or "")
@@ -250,7 +251,7 @@ def _scores_given_unasked(text: str, questions: tuple[Question, ...]) -> dict[st
     read only when the message names OET or at least three of its parts, so a lone "360" says nothing."""
     for question in questions:
         if question.min_scores:
-            if OET_NAMED.search(text) or len(set(re.findall(r"\b(listening|reading|writing|speaking)\b", text))) >= 3 \
+            if OET_NAMED.search(text) or len(set(PART_NAME.findall(text))) >= 3 \
                     or len(NAMED_PART.findall(text)) >= 3:
                 verdict, _ = oet_scores(text, question.min_scores)
                 if verdict:

@@ -56,6 +56,7 @@ async def test_a_second_unclear_answer_becomes_not_sure_instead_of_a_third_quest
     slots = {"requested_slot": "graduated", "school_listed": "yes"}
     tracker = form_tracker("banana again", slots)
     tracker.events[:0] = [{"event": "slot", "name": "school_listed", "value": "yes"},
+                          {"event": "slot", "name": "requested_slot", "value": "graduated"},
                           {"event": "user", "text": "banana"}, {"event": "action", "name": "eligibility_form"}]
     events = await ValidateEligibilityForm().run(dispatcher, tracker, {})
     assert events == [SlotSet("graduated", "unsure"), SlotSet("requested_slot", "step1_passed")]
