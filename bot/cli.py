@@ -271,12 +271,16 @@ def purge_conversations(older_than: float | None, tracker_url: str | None, datab
         try:
             result = purge(url, days)
         except SQLAlchemyError as err:
-            print(f"ERROR: cannot purge the tracker store at {shown} ({err.__class__.__name__}: "
-                  f"{str(getattr(err, 'orig', err)).strip()}). Check --tracker-url or TRACKER_STORE_URL.")
-            return 1
+            return _cannot_purge("the tracker store", shown, err, "--tracker-url or TRACKER_STORE_URL")
         print(f"Deleted {result.conversations} conversation(s) ({result.events} events) with no message in the last "
               f"{days:g} day(s) from {shown}.")
     return _purge_questions(database_url, days)
+
+
+def _cannot_purge(what: str, shown: str, err: Exception, settings: str) -> int:
+    print(f"ERROR: cannot purge {what} at {shown} ({err.__class__.__name__}: "
+          f"{str(getattr(err, 'orig', err)).strip()}). Check {settings}.")
+    return 1
 
 
 def _purge_questions(url: str, days: float) -> int:
@@ -290,9 +294,7 @@ def _purge_questions(url: str, days: float) -> int:
     try:
         deleted = purge_questions(url, days)
     except SQLAlchemyError as err:
-        print(f"ERROR: cannot purge the stored questions at {shown} ({err.__class__.__name__}: "
-              f"{str(getattr(err, 'orig', err)).strip()}). Check --database-url or BOT_DATABASE_URL.")
-        return 1
+        return _cannot_purge("the stored questions", shown, err, "--database-url or BOT_DATABASE_URL")
     if deleted is None:
         print(f"No questions are stored at {shown}; nothing to purge there.")
     else:

@@ -81,39 +81,36 @@ def store_loaded_at(session: Session) -> datetime | None:
 
 def handle_questions(session: Session, question_ids: list[int], at: datetime) -> list[int]:
     """Marks the open ones among question_ids handled; returns those it marked."""
-    if not question_ids:
-        return []
-    stmt = select(UnansweredQuestion.id).where(UnansweredQuestion.id.in_(question_ids),
-                                               UnansweredQuestion.handled_at.is_(None))
-    open_ids = sorted(session.scalars(stmt))
-    if open_ids:
-        session.execute(update(UnansweredQuestion).where(UnansweredQuestion.id.in_(open_ids)).values(handled_at=at))
-    return open_ids
+    return _mark_handled(session, UnansweredQuestion, question_ids, at)
 
 
 def reopen_questions(session: Session, question_ids: list[int]) -> int:
     """Puts questions back in the report (those the purge has not deleted meanwhile); returns how many."""
-    if not question_ids:
-        return 0
-    stmt = update(UnansweredQuestion).where(UnansweredQuestion.id.in_(question_ids)).values(handled_at=None)
-    return session.execute(stmt).rowcount
+    return _reopen(session, UnansweredQuestion, question_ids)
 
 
 def handle_votes(session: Session, vote_ids: list[int], at: datetime) -> list[int]:
-    if not vote_ids:
-        return []
-    stmt = select(AnswerFeedback.id).where(AnswerFeedback.id.in_(vote_ids), AnswerFeedback.handled_at.is_(None))
-    open_ids = sorted(session.scalars(stmt))
-    if open_ids:
-        session.execute(update(AnswerFeedback).where(AnswerFeedback.id.in_(open_ids)).values(handled_at=at))
-    return open_ids
+    return _mark_handled(session, AnswerFeedback, vote_ids, at)
 
 
 def reopen_votes(session: Session, vote_ids: list[int]) -> int:
-    if not vote_ids:
+    return _reopen(session, AnswerFeedback, vote_ids)
+
+
+def _mark_handled(session: Session, table: type[UnansweredQuestion] | type[AnswerFeedback], ids: list[int],
+                  at: datetime) -> list[int]:
+    if not ids:
+        return []
+    open_ids = sorted(session.scalars(select(table.id).where(table.id.in_(ids), table.handled_at.is_(None))))
+    if open_ids:
+        session.execute(update(table).where(table.id.in_(open_ids)).values(handled_at=at))
+    return open_ids
+
+
+def _reopen(session: Session, table: type[UnansweredQuestion] | type[AnswerFeedback], ids: list[int]) -> int:
+    if not ids:
         return 0
-    return session.execute(update(AnswerFeedback).where(AnswerFeedback.id.in_(vote_ids))
-                           .values(handled_at=None)).rowcount
+    return session.execute(update(table).where(table.id.in_(ids)).values(handled_at=None)).rowcount
 
 
 def as_utc(moment: datetime) -> datetime:
