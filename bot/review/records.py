@@ -71,7 +71,7 @@ def recent_actions(session: Session, loaded_at: datetime | None, limit: int = RE
 def is_published(action: ReviewAction, loaded_at: datetime | None) -> bool:
     """True once the store was loaded (publish or load-db) after an action that changed knowledge/."""
     changed_knowledge = action.kind in ("accept", "new_entry")
-    return changed_knowledge and loaded_at is not None and loaded_at > as_utc(action.at).replace(microsecond=0)
+    return changed_knowledge and loaded_at is not None and loaded_at > as_utc(action.at)
 
 
 def store_loaded_at(session: Session) -> datetime | None:

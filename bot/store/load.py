@@ -57,7 +57,7 @@ def replace_knowledge(session: Session, knowledge: Knowledge, training_fingerpri
         ))
     if knowledge.eligibility is not None:
         session.add(models.EligibilityRules(id=1, rules_json=knowledge.eligibility.to_json()))
-    session.add(models.Meta(key="loaded_at", value=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    session.add(models.Meta(key="loaded_at", value=datetime.now(timezone.utc).isoformat()))
     session.add(models.Meta(key="training_fingerprint", value=training_fingerprint))
 
 
